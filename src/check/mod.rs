@@ -1,0 +1,82 @@
+//! Stage 3, check: every rule of SPEC.md §5, each family in its own file with its codes.
+//!
+//! Rules read the resolved views (effective values with the spans of the layers that set
+//! them) and push every problem they find; nothing stops at the first error. A base value
+//! seen by several environments yields the same diagnostic each time, which `Diagnostics`
+//! reports once.
+
+mod autoscale;
+mod names;
+mod ports;
+mod quantities;
+mod quota;
+mod references;
+mod required;
+mod routes;
+mod secrets;
+mod slo;
+mod values;
+mod warnings;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resolve::{EnvView, ServiceView};
+use crate::spec::{Document, RawSpec, Spanned};
+
+pub struct Context<'a> {
+    pub document: &'a Document<'a>,
+    pub spec: &'a RawSpec,
+    pub envs: &'a [EnvView],
+}
+
+impl<'a> Context<'a> {
+    pub fn services(&self) -> impl Iterator<Item = (&'a EnvView, &'a ServiceView)> + 'a {
+        self.envs
+            .iter()
+            .flat_map(|env| env.services.iter().map(move |service| (env, service)))
+    }
+}
+
+type Rule = fn(&Context<'_>, &mut Diagnostics);
+
+const RULES: [Rule; 12] = [
+    required::check,
+    names::check,
+    quantities::check,
+    values::check,
+    references::check,
+    autoscale::check,
+    ports::check,
+    routes::check,
+    secrets::check,
+    quota::check,
+    slo::check,
+    warnings::check,
+];
+
+pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {
+    let context = Context {
+        document,
+        spec: &document.spec,
+        envs,
+    };
+    let mut found = Diagnostics::default();
+    for rule in RULES {
+        rule(&context, &mut found);
+    }
+    found
+}
+
+/// Runs a value parser and reports its error at the value's span.
+fn parse<T>(
+    value: &Spanned<String>,
+    code: crate::diag::Code,
+    parser: impl Fn(&str) -> Result<T, String>,
+    out: &mut Diagnostics,
+) -> Option<T> {
+    parser(&value.value)
+        .map_err(|message| out.push(Diagnostic::new(code, value.span.clone(), message)))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,69 @@
+//! E0003 on effective values: what must be present once all layers are merged.
+
+use super::Context;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+
+pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
+    if cx.spec.environments.is_empty() {
+        let span = cx.document.key_span(&["platform"]).unwrap_or(0..0);
+        out.push(
+            Diagnostic::new(Code::E0003, span, "the spec defines no environment")
+                .with_help("add at least one table such as [environments.production]"),
+        );
+    }
+    for (_, service) in cx.services() {
+        let raw = &service.raw;
+        if raw.image.is_none() {
+            out.push(Diagnostic::new(
+                Code::E0003,
+                service.name_span.clone(),
+                format!("service `{}` has no `image`", service.name),
+            ));
+        }
+        if let Some(disruption) = &raw.disruption
+            && disruption.value.min_available.is_some()
+            && disruption.value.max_unavailable.is_some()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::E0003,
+                    disruption.span.clone(),
+                    "disruption sets both `min_available` and `max_unavailable`",
+                )
+                .with_help("a PodDisruptionBudget takes one of them"),
+            );
+        }
+        if let Some(autoscale) = &raw.autoscale
+            && autoscale.value.max.is_none()
+        {
+            out.push(Diagnostic::new(
+                Code::E0003,
+                autoscale.span.clone(),
+                "autoscale has no `max`",
+            ));
+        }
+        if let Some(slo) = &raw.slo
+            && let Some(latency) = &slo.value.latency
+            && latency.threshold.is_none()
+        {
+            out.push(
+                Diagnostic::new(Code::E0003, slo.span.clone(), "a latency SLO needs a `threshold`")
+                    .with_help("for example latency = { objective = 99, threshold = \"200ms\" }"),
+            );
+        }
+    }
+    for env in cx.envs {
+        for datastore in &env.datastores {
+            if datastore.raw.engine.is_none() {
+                out.push(
+                    Diagnostic::new(
+                        Code::E0003,
+                        datastore.name_span.clone(),
+                        format!("datastore `{}` has no `engine`", datastore.name),
+                    )
+                    .with_help("engine = \"postgres\" or engine = \"redis\""),
+                );
+            }
+        }
+    }
+}

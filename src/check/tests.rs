@@ -1,0 +1,181 @@
+//! One test per rule family: the smallest spec that breaks it, and the code and line reported.
+
+use crate::diag::Code;
+
+const HEAD: &str = "[platform]\nname = \"shop\"\n[environments.production]\n";
+
+/// (code, line) of every error for `HEAD + body`; lines count from the body's first line.
+fn findings(body: &str) -> Vec<(Code, usize)> {
+    all_findings(body)
+        .into_iter()
+        .filter(|(code, _)| code.severity() == crate::diag::Severity::Error)
+        .collect()
+}
+
+/// Like `findings`, warnings included.
+fn all_findings(body: &str) -> Vec<(Code, usize)> {
+    let text = format!("{HEAD}{body}");
+    let document = match crate::spec::parse(&text) {
+        Ok(document) => document,
+        Err(problems) => return problems.iter().map(|d| (d.code, line(&text, d))).collect(),
+    };
+    let (envs, mut problems) = crate::resolve::resolve(&document);
+    problems.extend(super::check(&document, &envs));
+    let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn line(text: &str, diagnostic: &crate::diag::Diagnostic) -> usize {
+    let start = diagnostic.span.clone().map_or(0, |s| s.start);
+    text[..start].matches('\n').count() + 1 - HEAD.matches('\n').count()
+}
+
+const WEB: &str = "[services.web]\nimage = \"web:1\"\nport = 8080\nprobes = { readiness = \"/ready\" }\n";
+
+#[test]
+fn a_clean_service_has_no_findings() {
+    assert_eq!(findings(WEB), vec![]);
+}
+
+#[test]
+fn e0003_missing_image_and_engine() {
+    assert_eq!(
+        findings("[services.web]\nport = 1\nprobes = { readiness = \"/r\" }\n[datastores.db]\nversion = \"15\"\n"),
+        vec![(Code::E0003, 1), (Code::E0003, 4)]
+    );
+}
+
+#[test]
+fn e0010_bad_names_and_labels() {
+    let found = findings(&format!(
+        "{WEB}labels = {{ \"bad key!\" = \"x\" }}\n[services.Api]\nimage = \"a:1\"\n"
+    ));
+    assert!(found.contains(&(Code::E0010, 5)), "{found:?}");
+    assert!(found.contains(&(Code::E0010, 6)), "{found:?}");
+}
+
+#[test]
+fn e0020_e0021_quantities() {
+    assert_eq!(
+        findings(&format!("{WEB}resources = {{ cpu = \"1x\" }}\n")),
+        vec![(Code::E0020, 5)]
+    );
+    assert_eq!(
+        findings(&format!(
+            "{WEB}resources = {{ memory = \"1Gi\", memory_limit = \"512Mi\" }}\n"
+        )),
+        vec![(Code::E0021, 5)]
+    );
+}
+
+#[test]
+fn e0022_durations_percents_ratios() {
+    assert_eq!(
+        findings("[alerts]\nerror_rate = 1.5\ndown_for = \"5 minutes\"\n"),
+        vec![(Code::E0022, 2), (Code::E0022, 3)]
+    );
+    let found = findings(&format!(
+        "{WEB}resources = {{ cpu = \"1\" }}\nautoscale = {{ min = 2, max = 3, cpu = 120 }}\n"
+    ));
+    assert_eq!(found, vec![(Code::E0022, 6)]);
+}
+
+#[test]
+fn e0030_references() {
+    let found = findings(&format!(
+        "{WEB}uses = [\"dbb\"]\ntier = \"gold\"\n[environments.production.services.wbe]\nreplicas = 2\n"
+    ));
+    assert_eq!(found, vec![(Code::E0030, 5), (Code::E0030, 6), (Code::E0030, 7)]);
+}
+
+#[test]
+fn e0040_autoscale() {
+    assert_eq!(
+        findings(&format!("{WEB}autoscale = {{ min = 0, max = 3 }}\n")),
+        vec![(Code::E0040, 5)]
+    );
+    assert_eq!(
+        findings(&format!("{WEB}replicas = 5\nautoscale = {{ min = 2, max = 3 }}\n")),
+        vec![(Code::E0040, 5)]
+    );
+    assert_eq!(
+        findings(&format!("{WEB}autoscale = {{ min = 2, max = 3, memory = 80 }}\n")),
+        vec![(Code::E0040, 5)]
+    );
+}
+
+#[test]
+fn e0050_ports() {
+    assert_eq!(
+        findings("[services.web]\nimage = \"web:1\"\nport = 70000\nprobes = { readiness = \"/ready\" }\n"),
+        vec![(Code::E0050, 3)]
+    );
+}
+
+#[test]
+fn e0051_paths() {
+    assert_eq!(
+        findings("[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"ready\" }\n"),
+        vec![(Code::E0051, 4)]
+    );
+}
+
+#[test]
+fn e0060_e0061_secrets() {
+    assert_eq!(
+        findings(&format!("{WEB}env = {{ API_TOKEN = \"x\" }}\n")),
+        vec![(Code::E0060, 5)]
+    );
+    let found = findings(&format!(
+        "{WEB}secrets = {{ A = \"nokey\" }}\negress = [\"1.2.3.4:80\"]\ntolerations = [\"a=b:Sometimes\"]\n"
+    ));
+    assert_eq!(found, vec![(Code::E0061, 5), (Code::E0061, 6), (Code::E0061, 7)]);
+    assert_eq!(
+        findings(&format!("{WEB}env = {{ A = \"1\" }}\nsecrets = {{ A = \"s/k\" }}\n")),
+        vec![(Code::E0061, 5)]
+    );
+}
+
+#[test]
+fn e0070_quota_counts_surge_pods_and_datastores() {
+    let spec = "[environments.production.quota]\npods = 3\npvcs = 0\n[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"/r\" }\nreplicas = 2\n[datastores.db]\nengine = \"redis\"\n";
+    assert_eq!(findings(spec), vec![(Code::E0070, 2), (Code::E0070, 3)]);
+    let fits = "[environments.production.quota]\npods = 4\npvcs = 1\n[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"/r\" }\nreplicas = 2\n[datastores.db]\nengine = \"redis\"\n";
+    assert_eq!(findings(fits), vec![]);
+}
+
+#[test]
+fn e0080_slo() {
+    assert_eq!(
+        findings(&format!("{WEB}slo = {{ availability = 100 }}\n")),
+        vec![(Code::E0080, 5)]
+    );
+    assert_eq!(
+        findings(&format!("{WEB}slo = {{ availability = 90 }}\n")),
+        vec![(Code::E0080, 5)]
+    );
+    assert_eq!(
+        findings(&format!("{WEB}slo = {{ availability = 99, window = \"36h\" }}\n")),
+        vec![(Code::E0080, 5)]
+    );
+}
+
+#[test]
+fn e0090_routes_need_a_host() {
+    assert_eq!(findings(&format!("{WEB}routes = [\"/api\"]\n")), vec![(Code::E0090, 5)]);
+}
+
+#[test]
+fn warnings() {
+    assert_eq!(
+        all_findings("[services.web]\nimage = \"web\"\nport = 80\n"),
+        vec![(Code::W0001, 2), (Code::W0002, 3), (Code::W0003, 1)]
+    );
+    assert_eq!(
+        all_findings(&format!("{WEB}replicas = 2\n")),
+        vec![],
+        "two replicas and a readiness probe: nothing to warn about"
+    );
+}

@@ -1,0 +1,95 @@
+//! `platc build`: compile, then stream Kubernetes YAML, write the tree, or check for drift.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use super::report::{self, emit, failed, read};
+use crate::diag::render::Format;
+use crate::emit::{Scope, check_tree, kubernetes_stream, write_tree};
+use crate::render::OutputFile;
+
+pub struct Options {
+    pub spec: PathBuf,
+    pub out: Option<PathBuf>,
+    pub envs: Vec<String>,
+    pub check: bool,
+    pub deny_warnings: bool,
+    pub format: Format,
+}
+
+pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
+    let file = read(&options.spec)?;
+    let mut compilation = match report::compile(&file)? {
+        Ok(compilation) => compilation,
+        Err(diagnostics) => {
+            emit(&[(&file, diagnostics)], options.format);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    emit(&[(&file, compilation.warnings.clone())], options.format);
+    if failed(&compilation.warnings, options.deny_warnings) {
+        return Ok(ExitCode::from(1));
+    }
+    let scope = select(&mut compilation.platform, &options.envs)?;
+    let files = crate::render(&compilation.platform).map_err(|failure| match failure {
+        crate::Failure::Internal(message) => report::internal(&message),
+        crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
+    })?;
+    match &options.out {
+        None => {
+            print!("{}", kubernetes_stream(&files));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(dir) if options.check => drift(dir, &files, &scope),
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let removed = write_tree(dir, &files, &scope).with_context(|| format!("cannot write {}", dir.display()))?;
+            eprintln!("wrote {} files to {}{}", files.len(), dir.display(), pruned(&removed));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Keeps only the environments named by `--env`; all when none is named.
+fn select(platform: &mut crate::model::Platform, names: &[String]) -> anyhow::Result<Scope> {
+    if names.is_empty() {
+        return Ok(Scope::All);
+    }
+    let known: Vec<String> = platform.environments.iter().map(|e| e.name.clone()).collect();
+    for name in names {
+        if !known.contains(name) {
+            bail!("the spec has no environment `{name}` (it has: {})", known.join(", "));
+        }
+    }
+    platform.environments.retain(|e| names.contains(&e.name));
+    Ok(Scope::Environments(names.to_vec()))
+}
+
+fn drift(dir: &std::path::Path, files: &[OutputFile], scope: &Scope) -> anyhow::Result<ExitCode> {
+    let drift = check_tree(dir, files, scope).with_context(|| format!("cannot read {}", dir.display()))?;
+    if drift.is_clean() {
+        eprintln!("{} is up to date", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (label, paths) in [
+        ("missing", &drift.missing),
+        ("changed", &drift.changed),
+        ("stale", &drift.stale),
+    ] {
+        for path in paths {
+            eprintln!("{label}: {path}");
+        }
+    }
+    eprintln!("{} differs from what `platc build` would write", dir.display());
+    Ok(ExitCode::from(1))
+}
+
+fn pruned(removed: &[String]) -> String {
+    if removed.is_empty() {
+        String::new()
+    } else {
+        format!(", removed {} no longer generated", removed.len())
+    }
+}

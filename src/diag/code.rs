@@ -1,0 +1,223 @@
+//! Stable diagnostic codes (SPEC.md §5). Tests and users rely on them: never renumber.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Code {
+    E0001,
+    E0002,
+    E0003,
+    E0010,
+    E0020,
+    E0021,
+    E0022,
+    E0030,
+    E0040,
+    E0050,
+    E0051,
+    E0060,
+    E0061,
+    E0070,
+    E0080,
+    E0090,
+    E0100,
+    W0001,
+    W0002,
+    W0003,
+    W0004,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Code {
+    pub const ALL: [Code; 21] = [
+        Code::E0001,
+        Code::E0002,
+        Code::E0003,
+        Code::E0010,
+        Code::E0020,
+        Code::E0021,
+        Code::E0022,
+        Code::E0030,
+        Code::E0040,
+        Code::E0050,
+        Code::E0051,
+        Code::E0060,
+        Code::E0061,
+        Code::E0070,
+        Code::E0080,
+        Code::E0090,
+        Code::E0100,
+        Code::W0001,
+        Code::W0002,
+        Code::W0003,
+        Code::W0004,
+    ];
+
+    pub fn severity(self) -> Severity {
+        if matches!(self, Code::W0001 | Code::W0002 | Code::W0003 | Code::W0004) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::E0001 => "E0001",
+            Code::E0002 => "E0002",
+            Code::E0003 => "E0003",
+            Code::E0010 => "E0010",
+            Code::E0020 => "E0020",
+            Code::E0021 => "E0021",
+            Code::E0022 => "E0022",
+            Code::E0030 => "E0030",
+            Code::E0040 => "E0040",
+            Code::E0050 => "E0050",
+            Code::E0051 => "E0051",
+            Code::E0060 => "E0060",
+            Code::E0061 => "E0061",
+            Code::E0070 => "E0070",
+            Code::E0080 => "E0080",
+            Code::E0090 => "E0090",
+            Code::E0100 => "E0100",
+            Code::W0001 => "W0001",
+            Code::W0002 => "W0002",
+            Code::W0003 => "W0003",
+            Code::W0004 => "W0004",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .into_iter()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// One line: when this code is reported.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::E0001 => "the file is not valid TOML",
+            Code::E0002 => "unknown key",
+            Code::E0003 => "missing required key or wrong type",
+            Code::E0010 => "invalid name, label, or a derived name that is too long",
+            Code::E0020 => "a cpu, memory or storage value is not a valid quantity",
+            Code::E0021 => "a limit is below its request",
+            Code::E0022 => "a duration, percent or ratio is malformed or out of range",
+            Code::E0030 => "a reference names nothing",
+            Code::E0040 => "autoscale is inconsistent",
+            Code::E0050 => "a port is out of range, or two ports of one service collide",
+            Code::E0051 => "a route is claimed twice, or a path does not start with /",
+            Code::E0060 => "a plain env variable looks like a secret",
+            Code::E0061 => "malformed secret ref, env var name, egress rule or toleration",
+            Code::E0070 => "an environment's quota cannot hold the platform at full scale",
+            Code::E0080 => "an SLO is malformed or can never page",
+            Code::E0090 => "a service has routes but its environment has no ingress host",
+            Code::E0100 => "a Compose environment cannot work as written",
+            Code::W0001 => "image without a tag, or tagged latest",
+            Code::W0002 => "HTTP service without a readiness probe",
+            Code::W0003 => "a paging service that can run a single replica",
+            Code::W0004 => "an external datastore is not run by Compose",
+        }
+    }
+
+    /// Why the rule exists and how to fix it, for `platc explain`.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Code::E0001 => "The spec must be valid TOML 1.0. Fix the syntax at the position shown.",
+            Code::E0002 => {
+                "Every table accepts a fixed set of keys, so a typo never silently drops a \
+                 setting. Use the suggested key, or see `platc schema`."
+            }
+            Code::E0003 => {
+                "A required key is missing, or a value has the wrong type (for example a \
+                 number where a string such as \"250m\" is expected)."
+            }
+            Code::E0010 => {
+                "Names are DNS-1035 labels: lowercase letters, digits and '-', starting with a \
+                 letter, at most 63 characters. Label keys and values must be valid Kubernetes \
+                 labels, and derived names (namespace, object names) must fit Kubernetes' limits."
+            }
+            Code::E0020 => {
+                "cpu is a Kubernetes quantity such as \"250m\", \"0.5\" or \"2\"; memory and \
+                 storage use binary or decimal suffixes such as \"512Mi\", \"1Gi\" or \"1G\"."
+            }
+            Code::E0021 => {
+                "Kubernetes rejects a container whose limit is below its request. Raise the \
+                 limit or lower the request."
+            }
+            Code::E0022 => {
+                "Durations are an integer and a unit (ms, s, m, h, d): \"200ms\", \"5m\". Percents \
+                 are in (0, 100], ratios in (0, 1]."
+            }
+            Code::E0030 => {
+                "A tier, a `uses` entry or an environment override names something the spec \
+                 does not define. Check the spelling against the suggestion."
+            }
+            Code::E0040 => {
+                "autoscale needs 1 <= min <= max, replicas within [min, max], and a resource \
+                 request for every utilisation target (cpu needs a cpu request, memory a \
+                 memory request)."
+            }
+            Code::E0050 => {
+                "Ports are 1-65535, and the HTTP port and metrics port of one service must \
+                 differ unless they are the same endpoint."
+            }
+            Code::E0051 => {
+                "Each route prefix is served by exactly one service, and every route and probe \
+                 path starts with '/'."
+            }
+            Code::E0060 => {
+                "Values in `env` are written into manifests in plain text. Put secrets in a \
+                 Secret and reference them under `secrets` as \"<secret>/<key>\"."
+            }
+            Code::E0061 => {
+                "Secret refs are \"<secret>/<key>\", env var names are C identifiers, egress rules \
+                 are \"<CIDR>:<port>\", tolerations are \"<key>=<value>:<Effect>\", and a variable \
+                 may be set in `env` or `secrets`, not both."
+            }
+            Code::E0070 => {
+                "At full scale every service runs its maximum replicas plus one surge pod during \
+                 a rolling update, and every in-cluster datastore runs. The namespace quota must \
+                 hold all of that, or deployments stall. Raise the quota or lower the maximums."
+            }
+            Code::E0080 => {
+                "SLO objectives are in (0, 100), windows are whole days from 1d to 90d, and the \
+                 fastest page alert fires at a 14.4x burn rate: an objective whose error budget \
+                 times 14.4 reaches 100% can never page."
+            }
+            Code::E0090 => {
+                "Routes are served through the environment's ingress host. Set [ingress] host, \
+                 or [environments.<env>.ingress] host."
+            }
+            Code::E0100 => {
+                "Docker Compose runs the environment on one host; some combinations cannot work \
+                 there (for example two services publishing the same host port)."
+            }
+            Code::W0001 => "Pin images to a version tag so every deploy is reproducible.",
+            Code::W0002 => {
+                "Without a readiness probe, traffic reaches pods before they are ready. Add \
+                 probes.readiness."
+            }
+            Code::W0003 => {
+                "A service whose alerts page should never run a single replica: one node drain \
+                 takes it down. Set replicas or autoscale.min to 2 or more."
+            }
+            Code::W0004 => {
+                "Compose does not run external datastores; services reach them at their \
+                 external address, which must be reachable from the Compose host."
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,58 @@
+//! platc: compiles one platform spec into Kubernetes, Compose, Prometheus and Grafana files.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! `spec` (parse) → `resolve` → `check` → `model` (the validated model) → `render` →
+//! `verify` → `emit`. `diag` and `cli` sit beside it.
+
+pub mod check;
+pub mod cli;
+pub mod diag;
+pub mod emit;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod spec;
+pub mod verify;
+
+use diag::{Diagnostic, Diagnostics};
+
+/// Why a compilation produced no output.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec is invalid: every error (and warning) found.
+    Invalid(Vec<Diagnostic>),
+    /// platc itself is wrong: a value slipped past the checks, a template failed, or the
+    /// output did not parse back.
+    Internal(String),
+}
+
+/// A valid spec: its model, and the warnings found on the way.
+pub struct Compilation {
+    pub platform: model::Platform,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// parse → resolve → check → model.
+pub fn compile(text: &str) -> Result<Compilation, Failure> {
+    let document = spec::parse(text).map_err(Failure::Invalid)?;
+    let (environments, problems) = resolve::resolve(&document);
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(problems);
+    diagnostics.extend(check::check(&document, &environments));
+    if diagnostics.has_errors() {
+        return Err(Failure::Invalid(diagnostics.into_sorted()));
+    }
+    let platform = model::build(&document.spec, &environments).map_err(|e| Failure::Internal(e.0))?;
+    Ok(Compilation {
+        platform,
+        warnings: diagnostics.into_sorted(),
+    })
+}
+
+/// render → verify: every output file, checked.
+pub fn render(platform: &model::Platform) -> Result<Vec<render::OutputFile>, Failure> {
+    let files = render::render(platform).map_err(|e| Failure::Internal(format!("a template failed: {}", e.0)))?;
+    verify::verify(&files)
+        .map_err(|e| Failure::Internal(format!("generated {} does not parse back: {}", e.path, e.message)))?;
+    Ok(files)
+}

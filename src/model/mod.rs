@@ -1,0 +1,322 @@
+//! The validated model: what renderers consume. Every value here has passed the checks and
+//! has its defaults applied, so renderers never re-check and never fail on user input.
+//! Collections are ordered by name, which keeps every output deterministic.
+
+pub mod build;
+pub mod slo;
+
+pub use build::build;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use crate::spec::Engine;
+pub use crate::spec::values::{Duration, EgressRule, Quantity, SecretRef, Toleration};
+
+pub type Labels = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Platform {
+    pub name: String,
+    pub team: Option<String>,
+    pub labels: Labels,
+    pub prometheus_operator: bool,
+    pub metrics: MetricConventions,
+    pub alerts: AlertThresholds,
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricConventions {
+    /// Request counter, e.g. `http_requests_total`.
+    pub requests: String,
+    /// Regex on the `code` label that marks an error, e.g. `5..`.
+    pub error_status: String,
+    /// Histogram base name, e.g. `http_request_duration_seconds`.
+    pub latency: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertThresholds {
+    pub error_rate: f64,
+    #[serde(serialize_with = "duration_text")]
+    pub latency_p95: Duration,
+    pub restarts: u32,
+    pub cpu: f64,
+    pub memory: f64,
+    pub disk: f64,
+    #[serde(serialize_with = "duration_text")]
+    pub down_for: Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Environment {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub kubernetes: bool,
+    pub compose: bool,
+    /// false: every critical alert of this environment is a warning.
+    pub paging: bool,
+    /// Compose only: also run Prometheus and Grafana.
+    pub monitoring: bool,
+    pub quota: Option<Quota>,
+    pub container_defaults: Option<Resources>,
+    pub ingress: Option<Ingress>,
+    pub services: Vec<Service>,
+    pub datastores: Vec<Datastore>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quota {
+    pub requests_cpu: Option<Quantity>,
+    pub requests_memory: Option<Quantity>,
+    pub limits_cpu: Option<Quantity>,
+    pub limits_memory: Option<Quantity>,
+    pub pods: Option<u32>,
+    pub pvcs: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Resources {
+    pub cpu: Quantity,
+    pub memory: Quantity,
+    pub cpu_limit: Quantity,
+    pub memory_limit: Quantity,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingress {
+    pub class: String,
+    pub host: Option<String>,
+    pub tls_secret: Option<String>,
+    pub cluster_issuer: Option<String>,
+    pub rate_limit_rps: Option<u32>,
+    pub body_size: Option<String>,
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub name: String,
+    pub image: String,
+    pub tier: Option<String>,
+    /// The HTTP port; `None` for a worker.
+    pub port: Option<u16>,
+    /// Where Prometheus scrapes; `None` when scraping is off or there is no port.
+    pub metrics: Option<MetricsEndpoint>,
+    pub probes: Probes,
+    pub resources: Resources,
+    /// Desired replicas when not autoscaled (the HPA's starting point otherwise).
+    pub replicas: u32,
+    pub autoscale: Option<Autoscale>,
+    pub disruption: Option<Disruption>,
+    pub env: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, SecretRef>,
+    /// Names of services and datastores this service calls, in the spec's order.
+    pub uses: Vec<String>,
+    pub egress: Vec<EgressRule>,
+    pub routes: Vec<String>,
+    pub migrate: Option<Vec<String>>,
+    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<String>>,
+    pub writable: Vec<String>,
+    pub run_as_user: u32,
+    pub node_selector: Labels,
+    pub tolerations: Vec<Toleration>,
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub slo: Option<Slo>,
+    /// Whether this service's critical alerts page (its tier and environment allow it).
+    pub paging: bool,
+}
+
+impl Service {
+    pub fn min_replicas(&self) -> u32 {
+        self.autoscale.as_ref().map_or(self.replicas, |a| a.min)
+    }
+
+    pub fn max_replicas(&self) -> u32 {
+        self.autoscale.as_ref().map_or(self.replicas, |a| a.max)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricsEndpoint {
+    pub port: u16,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Probes {
+    pub liveness: Option<String>,
+    pub readiness: Option<String>,
+    pub startup: Option<String>,
+    pub command: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Autoscale {
+    pub min: u32,
+    pub max: u32,
+    /// Target utilisation, percent of the request.
+    pub cpu: Option<u32>,
+    pub memory: Option<u32>,
+    /// Target requests per second per pod.
+    pub rps: Option<f64>,
+    pub scale_up: Option<Scaling>,
+    pub scale_down: Option<Scaling>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scaling {
+    pub window_seconds: Option<u64>,
+    pub percent: Option<u32>,
+    pub pods: Option<u32>,
+    pub period_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disruption {
+    MinAvailable(IntOrPercent),
+    MaxUnavailable(IntOrPercent),
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(untagged)]
+pub enum IntOrPercent {
+    Int(u32),
+    Percent(#[serde(serialize_with = "percent_text")] u32),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Slo {
+    #[serde(serialize_with = "duration_text")]
+    pub window: Duration,
+    /// Percent of requests that succeed.
+    pub availability: Option<f64>,
+    pub latency: Option<LatencySlo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencySlo {
+    /// Percent of requests faster than `threshold`.
+    pub objective: f64,
+    #[serde(serialize_with = "duration_text")]
+    pub threshold: Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Datastore {
+    pub name: String,
+    pub engine: Engine,
+    pub version: String,
+    pub storage: Quantity,
+    pub storage_class: Option<String>,
+    pub resources: Resources,
+    pub secret: Option<String>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    /// Engine settings, rendered as text (`500`, `"allkeys-lru"` → `allkeys-lru`).
+    pub settings: BTreeMap<String, String>,
+    pub external: Option<ExternalAddress>,
+}
+
+impl Datastore {
+    pub fn port(&self) -> u16 {
+        match (&self.external, self.engine) {
+            (Some(address), _) => address.port,
+            (None, Engine::Postgres) => 5432,
+            (None, Engine::Redis) => 6379,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalAddress {
+    pub host: String,
+    pub port: u16,
+}
+
+/// What a `uses` entry names.
+pub enum Dependency<'a> {
+    Service(&'a Service),
+    Datastore(&'a Datastore),
+}
+
+impl Environment {
+    pub fn dependency(&self, name: &str) -> Option<Dependency<'_>> {
+        let service = self.services.iter().find(|s| s.name == name).map(Dependency::Service);
+        service.or_else(|| {
+            self.datastores
+                .iter()
+                .find(|d| d.name == name)
+                .map(Dependency::Datastore)
+        })
+    }
+
+    /// Services that list `name` in their `uses`.
+    pub fn callers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
+        self.services.iter().filter(move |s| s.uses.iter().any(|u| u == name))
+    }
+
+    pub fn has_routes(&self) -> bool {
+        self.services.iter().any(|s| !s.routes.is_empty())
+    }
+}
+
+fn duration_text<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&duration.text())
+}
+
+fn percent_text<S: serde::Serializer>(percent: &u32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format!("{percent}%"))
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl Serialize for Engine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Engine::Postgres => "postgres",
+            Engine::Redis => "redis",
+        })
+    }
+}
+
+impl Serialize for SecretRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SecretRef", 2)?;
+        s.serialize_field("name", &self.name)?;
+        s.serialize_field("key", &self.key)?;
+        s.end()
+    }
+}
+
+impl Serialize for EgressRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EgressRule", 2)?;
+        s.serialize_field("cidr", &self.cidr)?;
+        s.serialize_field("port", &self.port)?;
+        s.end()
+    }
+}
+
+impl Serialize for Toleration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Toleration", 3)?;
+        s.serialize_field("key", &self.key)?;
+        s.serialize_field("value", &self.value)?;
+        s.serialize_field("effect", &self.effect)?;
+        s.end()
+    }
+}

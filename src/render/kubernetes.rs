@@ -1,0 +1,187 @@
+//! The Kubernetes target: per environment a folder that `kubectl apply -k` accepts.
+//!
+//! Rust computes what needs logic (labels, probes, secret mounts, network peers); the
+//! templates under `templates/kubernetes/` hold the structure. Secrets reach containers as
+//! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
+//! convention), never as values and never as `secretKeyRef` variables (checkov CKV_K8S_35).
+
+mod datastore;
+mod network;
+mod workload;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{OutputFile, RenderError, render_template};
+use crate::model::{Environment, Labels, Platform};
+
+pub(crate) const SECRETS_DIR: &str = "/var/run/secrets/platc";
+pub(crate) const INGRESS_NAMESPACE: &str = "ingress-nginx";
+pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
+
+/// Name, namespace and labels of one object.
+#[derive(Serialize)]
+pub(crate) struct Meta {
+    name: String,
+    namespace: String,
+    labels: Labels,
+    selector: Labels,
+}
+
+impl Meta {
+    pub(crate) fn new(platform: &Platform, env: &Environment, name: &str, component: &str) -> Self {
+        let selector: Labels = [
+            ("app.kubernetes.io/name".to_string(), name.to_string()),
+            ("app.kubernetes.io/instance".to_string(), instance(platform, env)),
+        ]
+        .into();
+        let mut labels = platform.labels.clone();
+        labels.extend(selector.clone());
+        labels.insert("app.kubernetes.io/part-of".into(), platform.name.clone());
+        labels.insert("app.kubernetes.io/managed-by".into(), "platc".into());
+        labels.insert("app.kubernetes.io/component".into(), component.into());
+        if let Some(team) = &platform.team {
+            labels.insert("team".into(), team.clone());
+        }
+        Meta {
+            name: name.to_string(),
+            namespace: env.namespace.clone(),
+            labels,
+            selector,
+        }
+    }
+}
+
+pub(crate) fn instance(platform: &Platform, env: &Environment) -> String {
+    format!("{}-{}", platform.name, env.name)
+}
+
+pub fn render(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let dir = format!("kubernetes/{}", env.name);
+    let mut files = vec![(
+        "namespace.yaml".to_string(),
+        render_template(templates, "kubernetes/namespace.yaml.j2", namespace_view(platform, env))?,
+    )];
+    for service in &env.services {
+        let view = workload::view(platform, env, service);
+        files.push((
+            format!("services/{}.yaml", service.name),
+            render_template(templates, "kubernetes/service.yaml.j2", view)?,
+        ));
+    }
+    for datastore in &env.datastores {
+        let (template, view) = datastore::view(platform, env, datastore);
+        files.push((
+            format!("datastores/{}.yaml", datastore.name),
+            render_template(templates, template, view)?,
+        ));
+    }
+    if let Some(view) = ingress_view(platform, env) {
+        files.push((
+            "ingress.yaml".to_string(),
+            render_template(templates, "kubernetes/ingress.yaml.j2", view)?,
+        ));
+    }
+    let resources: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let kustomization = render_template(
+        templates,
+        "kubernetes/kustomization.yaml.j2",
+        serde_json::json!({ "resources": resources }),
+    )?;
+    files.push(("kustomization.yaml".to_string(), kustomization));
+    Ok(files
+        .into_iter()
+        .map(|(name, contents)| OutputFile {
+            path: format!("{dir}/{name}"),
+            contents,
+        })
+        .collect())
+}
+
+#[derive(Serialize)]
+struct NamespaceView<'a> {
+    meta: Meta,
+    namespace_labels: Labels,
+    quota: BTreeMap<&'static str, String>,
+    defaults: Option<&'a crate::model::Resources>,
+}
+
+fn namespace_view<'a>(platform: &Platform, env: &'a Environment) -> NamespaceView<'a> {
+    let mut meta = Meta::new(platform, env, &env.namespace, "namespace");
+    meta.name = env.namespace.clone();
+    let mut namespace_labels = meta.labels.clone();
+    namespace_labels.extend(env.labels.clone());
+    for mode in ["enforce", "audit", "warn"] {
+        namespace_labels.insert(format!("pod-security.kubernetes.io/{mode}"), "restricted".into());
+        namespace_labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), "latest".into());
+    }
+    let mut quota = BTreeMap::new();
+    if let Some(q) = &env.quota {
+        let fields = [
+            ("requests.cpu", q.requests_cpu.as_ref().map(|v| v.text.clone())),
+            ("requests.memory", q.requests_memory.as_ref().map(|v| v.text.clone())),
+            ("limits.cpu", q.limits_cpu.as_ref().map(|v| v.text.clone())),
+            ("limits.memory", q.limits_memory.as_ref().map(|v| v.text.clone())),
+            ("pods", q.pods.map(|n| n.to_string())),
+            ("persistentvolumeclaims", q.pvcs.map(|n| n.to_string())),
+        ];
+        quota.extend(fields.into_iter().filter_map(|(k, v)| Some((k, v?))));
+    }
+    NamespaceView {
+        meta,
+        namespace_labels,
+        quota,
+        defaults: env.container_defaults.as_ref(),
+    }
+}
+
+#[derive(Serialize)]
+struct IngressView<'a> {
+    meta: Meta,
+    ingress: &'a crate::model::Ingress,
+    host: &'a str,
+    annotations: Labels,
+    paths: Vec<(&'a str, &'a str)>,
+}
+
+fn ingress_view<'a>(platform: &Platform, env: &'a Environment) -> Option<IngressView<'a>> {
+    let ingress = env.ingress.as_ref()?;
+    let host = ingress.host.as_deref()?;
+    let paths: Vec<(&str, &str)> = env
+        .services
+        .iter()
+        .flat_map(|s| s.routes.iter().map(move |r| (r.as_str(), s.name.as_str())))
+        .collect();
+    if paths.is_empty() {
+        return None;
+    }
+    let mut annotations = Labels::new();
+    if let Some(issuer) = &ingress.cluster_issuer {
+        annotations.insert("cert-manager.io/cluster-issuer".into(), issuer.clone());
+    }
+    if ingress.class == "nginx" {
+        let nginx = "nginx.ingress.kubernetes.io";
+        if let Some(rps) = ingress.rate_limit_rps {
+            annotations.insert(format!("{nginx}/limit-rps"), rps.to_string());
+        }
+        if let Some(size) = &ingress.body_size {
+            annotations.insert(format!("{nginx}/proxy-body-size"), size.clone());
+        }
+        if !ingress.cors_origins.is_empty() {
+            annotations.insert(format!("{nginx}/enable-cors"), "true".into());
+            annotations.insert(format!("{nginx}/cors-allow-origin"), ingress.cors_origins.join(", "));
+        }
+    }
+    Some(IngressView {
+        meta: Meta::new(platform, env, &platform.name, "ingress"),
+        ingress,
+        host,
+        annotations,
+        paths,
+    })
+}

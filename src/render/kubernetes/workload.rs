@@ -1,0 +1,240 @@
+//! The view of one service: ServiceAccount, Deployment, Service, HPA, PDB, NetworkPolicy.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::network::{self, Policy};
+use super::{Meta, SECRETS_DIR};
+use crate::model::{Disruption, Environment, Labels, Platform, Scaling, Service};
+
+#[derive(Serialize)]
+pub struct ServiceView<'a> {
+    meta: Meta,
+    service: &'a Service,
+    pod_labels: Labels,
+    pod_annotations: Labels,
+    spread: bool,
+    env: Vec<(String, String)>,
+    secret_sources: Vec<SecretSource>,
+    volumes: Vec<Volume>,
+    metrics_port: Option<u16>,
+    probes: Vec<(&'static str, Probe)>,
+    hpa: Option<Hpa>,
+    pdb: (&'static str, serde_json::Value),
+    policy: Policy,
+    instance: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SecretSource {
+    pub secret: String,
+    /// (key in the Secret, file name under the secrets directory)
+    pub items: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Volume {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Probe {
+    pub http: Option<String>,
+    pub exec: Option<Vec<String>>,
+    pub tcp: bool,
+    pub period: u32,
+    pub failures: u32,
+}
+
+#[derive(Serialize)]
+struct Hpa {
+    min: u32,
+    max: u32,
+    resources: Vec<(&'static str, u32)>,
+    rps: Option<String>,
+    behavior: Vec<(&'static str, Behavior)>,
+}
+
+#[derive(Serialize)]
+struct Behavior {
+    window: Option<u64>,
+    policies: Vec<(&'static str, u32, u64)>,
+}
+
+pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) -> ServiceView<'a> {
+    let meta = Meta::new(platform, env, &service.name, "service");
+    let mut pod_labels = service.labels.clone();
+    pod_labels.extend(meta.labels.clone());
+    let mut pod_annotations = service.annotations.clone();
+    if let Some(metrics) = &service.metrics {
+        pod_annotations.insert("prometheus.io/scrape".into(), "true".into());
+        pod_annotations.insert("prometheus.io/port".into(), metrics.port.to_string());
+        pod_annotations.insert("prometheus.io/path".into(), metrics.path.clone());
+    }
+    ServiceView {
+        spread: service.max_replicas() > 1,
+        env: environment(service),
+        secret_sources: secret_sources(service),
+        volumes: volumes(&service.writable),
+        metrics_port: service
+            .metrics
+            .as_ref()
+            .map(|m| m.port)
+            .filter(|p| Some(*p) != service.port),
+        probes: probes(service),
+        hpa: hpa(service),
+        pdb: pdb(service),
+        policy: network::service_policy(env, service),
+        instance: super::instance(platform, env),
+        meta,
+        service,
+        pod_labels,
+        pod_annotations,
+    }
+}
+
+/// Plain variables, then one `<NAME>_FILE` per secret.
+fn environment(service: &Service) -> Vec<(String, String)> {
+    let plain = service.env.iter().map(|(k, v)| (k.clone(), v.clone()));
+    let files = service
+        .secrets
+        .keys()
+        .map(|name| (format!("{name}_FILE"), format!("{SECRETS_DIR}/{name}")));
+    plain.chain(files).collect()
+}
+
+fn secret_sources(service: &Service) -> Vec<SecretSource> {
+    let mut by_secret: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    for (variable, reference) in &service.secrets {
+        by_secret
+            .entry(&reference.name)
+            .or_default()
+            .push((reference.key.clone(), variable.clone()));
+    }
+    by_secret
+        .into_iter()
+        .map(|(secret, items)| SecretSource {
+            secret: secret.to_string(),
+            items,
+        })
+        .collect()
+}
+
+/// One emptyDir per writable path, named after the path.
+pub(crate) fn volumes(paths: &[String]) -> Vec<Volume> {
+    let mut used: Vec<String> = Vec::new();
+    paths
+        .iter()
+        .map(|path| {
+            let slug: String = path
+                .to_ascii_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+            let base: String = format!("w-{slug}")
+                .chars()
+                .take(50)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_string();
+            let mut name = base.clone();
+            let mut n = 2;
+            while used.contains(&name) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            used.push(name.clone());
+            Volume {
+                name,
+                path: path.clone(),
+            }
+        })
+        .collect()
+}
+
+/// HTTP paths where given; otherwise the exec command; liveness falls back to a TCP check
+/// on the HTTP port so every container has one (checkov CKV_K8S_8).
+fn probes(service: &Service) -> Vec<(&'static str, Probe)> {
+    let p = &service.probes;
+    let make = |path: &Option<String>, period, failures| -> Option<Probe> {
+        let http = path.clone().filter(|_| service.port.is_some());
+        let exec = p.command.clone().filter(|_| http.is_none());
+        let tcp = http.is_none() && exec.is_none() && service.port.is_some();
+        (http.is_some() || exec.is_some() || tcp).then_some(Probe {
+            http,
+            exec,
+            tcp,
+            period,
+            failures,
+        })
+    };
+    let mut probes = Vec::new();
+    if p.startup.is_some()
+        && let Some(probe) = make(&p.startup, 5, 30)
+    {
+        probes.push(("startupProbe", probe));
+    }
+    if let Some(probe) = make(&p.liveness, 10, 3) {
+        probes.push(("livenessProbe", probe));
+    }
+    if let Some(probe) = make(&p.readiness.clone().or_else(|| p.liveness.clone()), 5, 3)
+        && (p.readiness.is_some() || p.command.is_some() || p.liveness.is_some())
+    {
+        probes.push(("readinessProbe", probe));
+    }
+    probes
+}
+
+fn hpa(service: &Service) -> Option<Hpa> {
+    let a = service.autoscale.as_ref()?;
+    let resources = [("cpu", a.cpu), ("memory", a.memory)]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+    let behavior = [("scaleUp", &a.scale_up), ("scaleDown", &a.scale_down)]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, behavior(v.as_ref()?))))
+        .collect();
+    Some(Hpa {
+        min: a.min,
+        max: a.max,
+        resources,
+        rps: a.rps.map(|r| trim_number(r)),
+        behavior,
+    })
+}
+
+fn behavior(scaling: &Scaling) -> Behavior {
+    let mut policies = Vec::new();
+    if let Some(percent) = scaling.percent {
+        policies.push(("Percent", percent, scaling.period_seconds));
+    }
+    if let Some(pods) = scaling.pods {
+        policies.push(("Pods", pods, scaling.period_seconds));
+    }
+    Behavior {
+        window: scaling.window_seconds,
+        policies,
+    }
+}
+
+fn pdb(service: &Service) -> (&'static str, serde_json::Value) {
+    let (field, amount) = match service.disruption.as_ref() {
+        Some(Disruption::MinAvailable(amount)) => ("minAvailable", *amount),
+        Some(Disruption::MaxUnavailable(amount)) => ("maxUnavailable", *amount),
+        None => ("maxUnavailable", crate::model::IntOrPercent::Int(1)),
+    };
+    (field, serde_json::to_value(amount).unwrap_or_default())
+}
+
+/// `100.0` → `"100"`, `2.5` → `"2500m"`: a Kubernetes quantity for an rps target.
+fn trim_number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{:.0}m", value * 1000.0)
+    }
+}

@@ -1,0 +1,61 @@
+//! Stage 4, render: the validated model → output files, one module per target.
+//!
+//! Templates own the structure; data enters them only through minijinja's JSON auto-escape
+//! (every template is named `*.yaml.j2` or `*.json.j2`), so any string from the spec comes
+//! out as a quoted, escaped scalar. Undefined variables are errors.
+
+pub mod kubernetes;
+mod templates;
+
+use crate::model::Platform;
+
+/// One generated file: its path relative to the output root (always `/`-separated) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// A template failed to render: always a compiler bug, never the user's input.
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl From<minijinja::Error> for RenderError {
+    fn from(error: minijinja::Error) -> Self {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        RenderError(text)
+    }
+}
+
+/// Every file of every target, sorted by path.
+pub fn render(platform: &Platform) -> Result<Vec<OutputFile>, RenderError> {
+    let env = templates::environment();
+    let mut files = Vec::new();
+    for environment in &platform.environments {
+        if environment.kubernetes {
+            files.extend(kubernetes::render(&env, platform, environment)?);
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders one template with a serializable context.
+pub(crate) fn render_template(
+    env: &minijinja::Environment<'static>,
+    name: &str,
+    context: impl serde::Serialize,
+) -> Result<String, RenderError> {
+    let mut text = env
+        .get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}

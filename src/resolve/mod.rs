@@ -1,0 +1,158 @@
+//! Stage 2, resolve: one effective view of every service, datastore and the ingress per
+//! environment, layered exactly as SPEC.md §4 orders them:
+//!
+//! built-in defaults → `environments.<env>.container_defaults` (resources only) → the tier,
+//! with `environments.<env>.tiers.<tier>` merged over it → the service →
+//! `environments.<env>.services.<svc>`. Tables merge key by key; scalars and arrays replace.
+//!
+//! Merging happens on the spanned TOML tree, so every effective value still points at the
+//! line of the layer that set it. Built-in defaults are applied later, by the model builder.
+
+mod merge;
+
+use std::borrow::Cow;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::Diagnostic;
+use crate::spec::{Document, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
+
+pub struct EnvView {
+    pub name: String,
+    pub name_span: Span,
+    pub settings: RawEnvironment,
+    pub ingress: Option<RawIngress>,
+    pub services: Vec<ServiceView>,
+    pub datastores: Vec<DatastoreView>,
+}
+
+pub struct ServiceView {
+    pub name: String,
+    pub name_span: Span,
+    pub raw: RawService,
+    /// The tier's `paging` (tier merged with the environment's tier override).
+    pub tier_paging: Option<Spanned<bool>>,
+}
+
+pub struct DatastoreView {
+    pub name: String,
+    pub name_span: Span,
+    pub raw: RawDatastore,
+}
+
+pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let environments = document
+        .spec
+        .environments
+        .iter()
+        .map(|(name, settings)| {
+            let mut resolver = Resolver {
+                document,
+                env: name,
+                problems: &mut problems,
+            };
+            EnvView {
+                name: name.clone(),
+                name_span: document.key_span(&["environments", name]).unwrap_or(0..0),
+                settings: settings.clone(),
+                ingress: resolver.ingress(),
+                services: document
+                    .spec
+                    .services
+                    .keys()
+                    .filter_map(|svc| resolver.service(svc))
+                    .collect(),
+                datastores: document
+                    .spec
+                    .datastores
+                    .keys()
+                    .filter_map(|ds| resolver.datastore(ds))
+                    .collect(),
+            }
+        })
+        .collect();
+    (environments, problems)
+}
+
+struct Resolver<'r, 'd> {
+    document: &'r Document<'d>,
+    env: &'r str,
+    problems: &'r mut Vec<Diagnostic>,
+}
+
+impl<'d> Resolver<'_, 'd> {
+    fn layer(&self, path: &[&str]) -> Option<toml::Spanned<DeTable<'d>>> {
+        self.document.spanned_table(path)
+    }
+
+    fn env_layer(&self, path: &[&str]) -> Option<toml::Spanned<DeTable<'d>>> {
+        let full: Vec<&str> = ["environments", self.env].iter().chain(path).copied().collect();
+        self.layer(&full)
+    }
+
+    fn deserialize<T: serde::de::DeserializeOwned>(&mut self, table: toml::Spanned<DeTable<'d>>) -> Option<T> {
+        crate::spec::deserialize::<T>(table)
+            .map_err(|problem| self.problems.extend(problem))
+            .ok()
+    }
+
+    fn ingress(&mut self) -> Option<RawIngress> {
+        let layers = [self.layer(&["ingress"]), self.env_layer(&["ingress"])];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        self.deserialize(merged)
+    }
+
+    fn datastore(&mut self, name: &str) -> Option<DatastoreView> {
+        let layers = [self.layer(&["datastores", name]), self.env_layer(&["datastores", name])];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        let raw = self.deserialize(merged)?;
+        let name_span = self.document.key_span(&["datastores", name]).unwrap_or(0..0);
+        Some(DatastoreView {
+            name: name.to_string(),
+            name_span,
+            raw,
+        })
+    }
+
+    fn service(&mut self, name: &str) -> Option<ServiceView> {
+        let base = self.layer(&["services", name])?;
+        let override_layer = self.env_layer(&["services", name]);
+        let tier = [Some(&base), override_layer.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|layer| match layer.get_ref().get("tier").map(toml::Spanned::get_ref) {
+                Some(DeValue::String(tier)) => Some(tier.to_string()),
+                _ => None,
+            })
+            .last();
+        let mut tier_layer = tier.and_then(|tier| {
+            merge::layers(
+                [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]
+                    .into_iter()
+                    .flatten(),
+            )
+        });
+        let tier_paging = tier_layer.as_mut().and_then(|layer| merge::take_bool(layer, "paging"));
+        let defaults = self
+            .env_layer(&["container_defaults"])
+            .map(|table| merge::nest("resources", table));
+        let layers = [defaults, tier_layer, Some(base), override_layer];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        let raw = self.deserialize(merged)?;
+        let name_span = self.document.key_span(&["services", name]).unwrap_or(0..0);
+        Some(ServiceView {
+            name: name.to_string(),
+            name_span,
+            raw,
+            tier_paging,
+        })
+    }
+}
+
+fn key(name: &'static str, span: Span) -> toml::Spanned<Cow<'static, str>> {
+    toml::Spanned::new(span, Cow::Borrowed(name))
+}
+
+#[cfg(test)]
+mod tests;

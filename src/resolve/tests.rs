@@ -1,0 +1,84 @@
+use super::*;
+use crate::spec;
+
+const SPEC: &str = r#"
+[platform]
+name = "shop"
+
+[environments.prod]
+container_defaults = { cpu = "50m", memory = "64Mi" }
+
+[environments.prod.tiers.core]
+replicas = 4
+paging = false
+
+[environments.prod.services.web]
+autoscale = { max = 9 }
+env = { MODE = "prod" }
+
+[environments.dev]
+
+[tiers.core]
+replicas = 2
+autoscale = { min = 2, max = 5, cpu = 70 }
+paging = true
+
+[services.web]
+tier = "core"
+image = "web:1"
+resources = { cpu = "100m" }
+env = { MODE = "dev", LOG = "info" }
+"#;
+
+fn env<'a>(envs: &'a [EnvView], name: &str) -> &'a ServiceView {
+    &envs.iter().find(|e| e.name == name).unwrap().services[0]
+}
+
+#[test]
+fn layers_merge_in_spec_order() {
+    let document = spec::parse(SPEC).ok().unwrap();
+    let (envs, problems) = resolve(&document);
+    assert!(problems.is_empty());
+
+    let prod = env(&envs, "prod");
+    assert_eq!(
+        prod.raw.replicas.as_ref().unwrap().value,
+        4,
+        "env tier override beats the tier"
+    );
+    let autoscale = &prod.raw.autoscale.as_ref().unwrap().value;
+    assert_eq!(
+        autoscale.max.as_ref().unwrap().value,
+        9,
+        "env service override beats the tier"
+    );
+    assert_eq!(autoscale.min.as_ref().unwrap().value, 2, "tables merge key by key");
+    let resources = prod.raw.resources.as_ref().unwrap();
+    assert_eq!(
+        resources.cpu.as_ref().unwrap().value,
+        "100m",
+        "the service beats container defaults"
+    );
+    assert_eq!(
+        resources.memory.as_ref().unwrap().value,
+        "64Mi",
+        "container defaults fill the gaps"
+    );
+    let env_vars = prod.raw.env.as_ref().unwrap();
+    assert_eq!(env_vars["MODE"].value, "prod");
+    assert_eq!(env_vars["LOG"].value, "info");
+    assert_eq!(prod.tier_paging.as_ref().map(|p| p.value), Some(false));
+
+    let dev = env(&envs, "dev");
+    assert_eq!(dev.raw.replicas.as_ref().unwrap().value, 2);
+    assert_eq!(dev.tier_paging.as_ref().map(|p| p.value), Some(true));
+}
+
+#[test]
+fn effective_values_keep_the_span_of_their_layer() {
+    let document = spec::parse(SPEC).ok().unwrap();
+    let (envs, _) = resolve(&document);
+    let replicas = env(&envs, "prod").raw.replicas.clone().unwrap();
+    let line = SPEC[..replicas.span.start].matches('\n').count() + 1;
+    assert_eq!(line, 9, "points at the environment's tier override");
+}

@@ -1,0 +1,118 @@
+//! Stage 1, parse: TOML text → the spanned document tree and the typed `RawSpec`.
+//!
+//! Guarantees: every syntax error is reported (E0001); when the syntax is sound, every
+//! unknown key (E0002) and every wrong type or missing key (E0003) is reported, each at
+//! its own line, before anything is deserialized.
+
+pub mod raw;
+mod shape;
+mod spanned;
+pub mod values;
+
+pub use raw::*;
+pub use spanned::{Span, Spanned};
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Code, Diagnostic};
+
+/// The parsed spec: the tree (for merging layers and finding key spans) and its typed form.
+pub struct Document<'a> {
+    pub root: toml::Spanned<DeTable<'a>>,
+    pub spec: RawSpec,
+}
+
+/// The JSON Schema of the spec, generated from the same types that read it.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<RawSpec>();
+    serde_json::to_value(schema).unwrap_or_default()
+}
+
+pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
+    }
+    let problems = shape::check(&json_schema(), &root);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let spec = deserialize::<RawSpec>(root.clone()).map_err(|error| {
+        vec![error.unwrap_or_else(|| Diagnostic::whole_file(Code::E0003, "the spec does not match its schema"))]
+    })?;
+    Ok(Document { root, spec })
+}
+
+/// Deserializes a (possibly merged) table, keeping the spans of its values.
+pub fn deserialize<'de, T: Deserialize<'de>>(table: toml::Spanned<DeTable<'de>>) -> Result<T, Option<Diagnostic>> {
+    T::deserialize(toml::de::Deserializer::from(table)).map_err(|error| {
+        let message = error.message().trim().to_string();
+        Some(match error.span() {
+            Some(span) => Diagnostic::new(Code::E0003, span, message),
+            None => Diagnostic::whole_file(Code::E0003, message),
+        })
+    })
+}
+
+fn syntax_error(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().lines().next().unwrap_or("invalid TOML").trim();
+    let span = error.span().unwrap_or(0..0);
+    let span = span.start.min(text.len())..span.end.min(text.len());
+    Diagnostic::new(Code::E0001, span, format!("invalid TOML: {message}"))
+}
+
+impl<'a> Document<'a> {
+    /// The span of the key at `path` (for example `["services", "web"]`).
+    pub fn key_span(&self, path: &[&str]) -> Option<Span> {
+        let (last, parents) = path.split_last()?;
+        let table = self.table(parents)?;
+        table.keys().find(|key| key.get_ref() == last).map(toml::Spanned::span)
+    }
+
+    /// The table at `path`, if there is one.
+    pub fn table(&self, path: &[&str]) -> Option<&DeTable<'a>> {
+        let mut table = self.root.get_ref();
+        for segment in path {
+            match table.get(*segment).map(toml::Spanned::get_ref) {
+                Some(DeValue::Table(inner)) => table = inner,
+                _ => return None,
+            }
+        }
+        Some(table)
+    }
+
+    /// The table at `path` with its span, cloned for merging.
+    pub fn spanned_table(&self, path: &[&str]) -> Option<toml::Spanned<DeTable<'a>>> {
+        let (last, parents) = path.split_last()?;
+        let value = self.table(parents)?.get(*last)?;
+        match value.get_ref() {
+            DeValue::Table(table) => Some(toml::Spanned::new(value.span(), table.clone())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_point_at_their_line() {
+        let text = "[platform]\nname = \"x\"\nport = = 1\n";
+        let diagnostics = parse(text).err().expect("invalid TOML");
+        assert_eq!(diagnostics[0].code, Code::E0001);
+        let line = text[..diagnostics[0].span.clone().unwrap().start].matches('\n').count() + 1;
+        assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn key_spans_are_found() {
+        let text = "[platform]\nname = \"x\"\n[services.web]\nimage = \"a:1\"\n";
+        let document = parse(text).ok().expect("valid spec");
+        let span = document.key_span(&["services", "web"]).expect("key exists");
+        assert_eq!(&text[span], "web");
+    }
+}

@@ -1,0 +1,250 @@
+//! The shape check: walks the spanned TOML tree against the spec's JSON Schema and collects
+//! every unknown key (E0002), wrong type and missing required key (E0003).
+//!
+//! Using the generated schema means the check can never disagree with the types that
+//! deserialize the spec, nor with the schema editors see.
+
+use serde_json::Value as Schema;
+use toml::de::{DeTable, DeValue};
+
+use super::Span;
+use crate::diag::{Code, Diagnostic, suggest};
+
+pub fn check(schema: &Schema, root: &toml::Spanned<DeTable<'_>>) -> Vec<Diagnostic> {
+    let mut walker = Walker {
+        root: schema,
+        problems: Vec::new(),
+    };
+    walker.table(schema, root.get_ref(), 0..0, "");
+    walker.problems
+}
+
+struct Walker<'s> {
+    root: &'s Schema,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'s> Walker<'s> {
+    fn resolve(&self, schema: &'s Schema) -> &'s Schema {
+        let target = schema
+            .get("$ref")
+            .and_then(Schema::as_str)
+            .and_then(|reference| reference.strip_prefix("#/$defs/"))
+            .and_then(|name| self.root.get("$defs")?.get(name));
+        target.map_or(schema, |found| self.resolve(found))
+    }
+
+    /// The alternatives a value may take (`anyOf`/`oneOf` flattened, `$ref`s followed).
+    fn branches(&self, schema: &'s Schema) -> Vec<&'s Schema> {
+        let schema = self.resolve(schema);
+        let alternatives = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Schema::as_array);
+        match alternatives {
+            Some(list) => list.iter().flat_map(|branch| self.branches(branch)).collect(),
+            None => vec![schema],
+        }
+    }
+
+    fn value(&mut self, schema: &'s Schema, value: &toml::Spanned<DeValue<'_>>, path: &str) {
+        let branches = self.branches(schema);
+        let kind = kind_of(value.get_ref());
+        let Some(branch) = branches.iter().copied().find(|branch| accepts(branch, kind)) else {
+            let expected = describe_expected(&branches);
+            self.problems.push(Diagnostic::new(
+                Code::E0003,
+                value.span(),
+                format!("wrong type for `{path}`: expected {expected}, found {}", article(kind)),
+            ));
+            return;
+        };
+        match value.get_ref() {
+            DeValue::Table(table) => self.table(branch, table, value.span(), path),
+            DeValue::Array(items) => {
+                if let Some(item_schema) = branch.get("items") {
+                    for (index, item) in items.iter().enumerate() {
+                        self.value(item_schema, item, &format!("{path}[{index}]"));
+                    }
+                }
+            }
+            DeValue::String(text) => self.enumeration(branch, text, value.span(), path),
+            _ => {}
+        }
+    }
+
+    fn enumeration(&mut self, schema: &Schema, text: &str, span: Span, path: &str) {
+        let Some(allowed) = schema.get("enum").and_then(Schema::as_array) else {
+            return;
+        };
+        let names: Vec<&str> = allowed.iter().filter_map(Schema::as_str).collect();
+        if !names.contains(&text) {
+            let help = suggest::did_you_mean(text, names.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", names.join(", ")));
+            self.problems.push(
+                Diagnostic::new(Code::E0003, span, format!("`{text}` is not a valid value for `{path}`"))
+                    .with_help(help),
+            );
+        }
+    }
+
+    fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
+        let schema = self.resolve(schema);
+        let properties = schema.get("properties").and_then(Schema::as_object);
+        let additional = schema.get("additionalProperties");
+        for (key, value) in table {
+            let key_path = if path.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{path}.{}", key.get_ref())
+            };
+            let property = properties.and_then(|known| known.get(key.get_ref().as_ref()));
+            match (property, additional) {
+                (Some(property_schema), _) => self.value(property_schema, value, &key_path),
+                (None, Some(Schema::Bool(false))) => self.unknown_key(key, properties, path),
+                (None, Some(value_schema)) if value_schema.is_object() => self.value(value_schema, value, &key_path),
+                (None, _) => {}
+            }
+        }
+        for required in schema.get("required").and_then(Schema::as_array).into_iter().flatten() {
+            let Some(name) = required.as_str() else { continue };
+            if table.get(name).is_none() {
+                let place = if path.is_empty() {
+                    "the spec".to_string()
+                } else {
+                    format!("[{path}]")
+                };
+                self.problems.push(Diagnostic::new(
+                    Code::E0003,
+                    span.clone(),
+                    format!("missing required key `{name}` in {place}"),
+                ));
+            }
+        }
+    }
+
+    fn unknown_key(
+        &mut self,
+        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        properties: Option<&serde_json::Map<String, Schema>>,
+        path: &str,
+    ) {
+        let known: Vec<&str> = properties
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let place = if path.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in [{path}]")
+        };
+        let help = suggest::did_you_mean(key.get_ref(), known.iter().copied())
+            .unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
+        self.problems.push(
+            Diagnostic::new(
+                Code::E0002,
+                key.span(),
+                format!("unknown key `{}` {place}", key.get_ref()),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+fn kind_of(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "string",
+        DeValue::Integer(_) => "integer",
+        DeValue::Float(_) => "number",
+        DeValue::Boolean(_) => "boolean",
+        DeValue::Datetime(_) => "datetime",
+        DeValue::Array(_) => "array",
+        DeValue::Table(_) => "object",
+    }
+}
+
+fn types_of(schema: &Schema) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Schema::String(name)) => vec![name.as_str()],
+        Some(Schema::Array(names)) => names.iter().filter_map(Schema::as_str).collect(),
+        _ if schema.get("enum").is_some() || schema.get("const").is_some() => vec!["string"],
+        _ => Vec::new(),
+    }
+}
+
+fn accepts(schema: &Schema, kind: &str) -> bool {
+    let types = types_of(schema);
+    types.is_empty() || types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
+}
+
+fn describe_expected(branches: &[&Schema]) -> String {
+    let mut names: Vec<&str> = branches
+        .iter()
+        .flat_map(|b| types_of(b))
+        .filter(|t| *t != "null")
+        .collect();
+    names.dedup();
+    let described: Vec<String> = names.iter().map(|kind| article(kind)).collect();
+    described.join(" or ")
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "object" => "a table".to_string(),
+        "array" => "an array".to_string(),
+        "integer" => "an integer".to_string(),
+        "datetime" => "a date-time".to_string(),
+        other => format!("a {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+
+    fn problems(text: &str) -> Vec<(Code, String, String)> {
+        let Err(diagnostics) = crate::spec::parse(text) else {
+            return Vec::new();
+        };
+        diagnostics
+            .into_iter()
+            .map(|d| (d.code, text[d.span.unwrap()].to_string(), d.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_a_hint() {
+        let found = problems("[platform]\nname = \"x\"\nnmae = 1\n[services.web]\nimage = \"a:1\"\nreplica = 3\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0], (Code::E0002, "nmae".into(), "did you mean `name`?".into()));
+        assert_eq!(
+            found[1],
+            (Code::E0002, "replica".into(), "did you mean `replicas`?".into())
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_missing_keys_are_reported() {
+        let found = problems("[platform]\nteam = 3\n[services.web]\nport = \"80\"\n");
+        let codes: Vec<Code> = found.iter().map(|f| f.0).collect();
+        assert_eq!(codes, vec![Code::E0003, Code::E0003, Code::E0003], "{found:?}");
+        assert!(found.iter().any(|f| f.1 == "3"), "team's value is pointed at");
+        assert!(found.iter().any(|f| f.1 == "\"80\""), "port's value is pointed at");
+    }
+
+    #[test]
+    fn enum_values_get_a_suggestion() {
+        let found = problems("[platform]\nname = \"x\"\n[environments.prod]\ntargets = [\"kubernets\"]\n");
+        assert_eq!(
+            found,
+            vec![(Code::E0003, "\"kubernets\"".into(), "did you mean `kubernetes`?".into())]
+        );
+    }
+
+    #[test]
+    fn untagged_alternatives_accept_either_shape() {
+        assert!(problems("[platform]\nname = \"x\"\n[services.a]\nmetrics = false\n").is_empty());
+        assert!(problems("[platform]\nname = \"x\"\n[services.a]\nmetrics = { port = 9090 }\n").is_empty());
+        let found = problems("[platform]\nname = \"x\"\n[services.a]\nmetrics = { prot = 9090 }\n");
+        assert_eq!(found[0].0, Code::E0002);
+    }
+}

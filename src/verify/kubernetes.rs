@@ -1,0 +1,88 @@
+//! Kubernetes documents → their `k8s-openapi` types (Kubernetes 1.33 API), unknown fields
+//! caught by `serde_ignored` because k8s-openapi itself silently drops them.
+
+use k8s_openapi::api::{
+    apps::v1 as apps, autoscaling::v2 as autoscaling, core::v1 as core, networking::v1 as networking,
+    policy::v1 as policy,
+};
+
+use super::{strictly, yaml_documents};
+
+pub fn verify(text: &str) -> Result<(), String> {
+    for document in yaml_documents(text)? {
+        let kind = document
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let api_version = document
+            .get("apiVersion")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        typed(&api_version, &kind, document).map_err(|message| format!("{kind} ({api_version}): {message}"))?;
+    }
+    Ok(())
+}
+
+fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(), String> {
+    match (api_version, kind) {
+        ("v1", "Namespace") => strictly::<core::Namespace>(document).map(drop),
+        ("v1", "ResourceQuota") => strictly::<core::ResourceQuota>(document).map(drop),
+        ("v1", "LimitRange") => strictly::<core::LimitRange>(document).map(drop),
+        ("v1", "ServiceAccount") => strictly::<core::ServiceAccount>(document).map(drop),
+        ("v1", "Service") => strictly::<core::Service>(document).map(drop),
+        ("v1", "ConfigMap") => strictly::<core::ConfigMap>(document).map(drop),
+        ("apps/v1", "Deployment") => strictly::<apps::Deployment>(document).map(drop),
+        ("apps/v1", "StatefulSet") => strictly::<apps::StatefulSet>(document).map(drop),
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
+            strictly::<autoscaling::HorizontalPodAutoscaler>(document).map(drop)
+        }
+        ("policy/v1", "PodDisruptionBudget") => strictly::<policy::PodDisruptionBudget>(document).map(drop),
+        ("networking.k8s.io/v1", "NetworkPolicy") => strictly::<networking::NetworkPolicy>(document).map(drop),
+        ("networking.k8s.io/v1", "Ingress") => strictly::<networking::Ingress>(document).map(drop),
+        ("kustomize.config.k8s.io/v1beta1", "Kustomization") => kustomization(&document),
+        _ => Err("not a kind platc emits".to_string()),
+    }
+}
+
+fn kustomization(document: &serde_json::Value) -> Result<(), String> {
+    let resources = document
+        .get("resources")
+        .and_then(|r| r.as_array())
+        .ok_or("no resources list")?;
+    if resources.iter().all(serde_json::Value::is_string) {
+        Ok(())
+    } else {
+        Err("resources must be file names".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verify;
+
+    #[test]
+    fn unknown_fields_are_caught() {
+        let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nautomountToken: false\n";
+        let error = verify(text).unwrap_err();
+        assert!(error.contains("automountToken"), "{error}");
+    }
+
+    #[test]
+    fn wrong_types_are_caught() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: many\n";
+        assert!(verify(text).is_err());
+    }
+
+    #[test]
+    fn known_objects_pass() {
+        let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: v\n";
+        assert!(verify(text).is_ok());
+    }
+
+    #[test]
+    fn unexpected_kinds_are_caught() {
+        assert!(verify("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n").is_err());
+    }
+}
