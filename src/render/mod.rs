@@ -4,7 +4,9 @@
 //! (every template is named `*.yaml.j2` or `*.json.j2`), so any string from the spec comes
 //! out as a quoted, escaped scalar. Undefined variables are errors.
 
+pub mod grafana;
 pub mod kubernetes;
+pub mod prometheus;
 mod templates;
 
 use crate::model::Platform;
