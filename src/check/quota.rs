@@ -72,10 +72,10 @@ fn check_env(env: &EnvView, quota: &RawQuota, out: &mut Diagnostics) {
         if total > allowed.value * (1.0 + 1e-9) {
             let detail = |c: &Consumer| {
                 format!(
-                    "{} {} ({} pods × {})",
+                    "{} {} ({} × {})",
                     c.name,
                     show(need(c), unit),
-                    c.pods,
+                    pods(c.pods),
                     show(c.per_pod[index], unit)
                 )
             };
@@ -171,5 +171,13 @@ fn show(value: f64, unit: Unit) -> String {
         Unit::Cores => trim(value),
         Unit::Bytes if value >= 1_073_741_824.0 => format!("{}Gi", trim(value / 1_073_741_824.0)),
         Unit::Bytes => format!("{}Mi", trim(value / 1_048_576.0)),
+    }
+}
+
+fn pods(count: u32) -> String {
+    if count == 1 {
+        "1 pod".to_string()
+    } else {
+        format!("{count} pods")
     }
 }

@@ -9,28 +9,35 @@ use crate::spec::{RawMetrics, Spanned};
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     for env in cx.envs {
+        // In source order, so the second claim is the one reported.
+        let mut claims: Vec<(&str, &Spanned<String>)> = env
+            .services
+            .iter()
+            .flat_map(|s| s.raw.routes.iter().flatten().map(move |r| (s.name.as_str(), r)))
+            .collect();
+        claims.sort_by_key(|(_, route)| route.span.start);
         let mut claimed: BTreeMap<&str, (&str, &Spanned<String>)> = BTreeMap::new();
-        for service in &env.services {
-            let raw = &service.raw;
-            for route in raw.routes.iter().flatten() {
-                path(route, "route", out);
-                match claimed.get(route.value.as_str()) {
-                    Some((owner, first)) => out.push(
-                        Diagnostic::new(
-                            Code::E0051,
-                            route.span.clone(),
-                            format!(
-                                "route `{}` of service `{}` is already served by `{owner}`",
-                                route.value, service.name
-                            ),
-                        )
-                        .with_label(first.span.clone(), "first claimed here"),
-                    ),
-                    None => {
-                        claimed.insert(&route.value, (&service.name, route));
-                    }
+        for (service, route) in claims {
+            path(route, "route", out);
+            match claimed.get(route.value.as_str()) {
+                Some((owner, first)) => out.push(
+                    Diagnostic::new(
+                        Code::E0051,
+                        route.span.clone(),
+                        format!(
+                            "route `{}` of service `{service}` is already served by `{owner}`",
+                            route.value
+                        ),
+                    )
+                    .with_label(first.span.clone(), "first claimed here"),
+                ),
+                None => {
+                    claimed.insert(&route.value, (service, route));
                 }
             }
+        }
+        for service in &env.services {
+            let raw = &service.raw;
             if let Some(probes) = &raw.probes {
                 for probe in [&probes.liveness, &probes.readiness, &probes.startup]
                     .into_iter()

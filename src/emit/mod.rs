@@ -6,12 +6,25 @@ pub use tree::{Drift, Scope, check_tree, write_tree};
 
 use crate::render::OutputFile;
 
-/// All Kubernetes documents as one YAML stream (the kustomization files are left out).
+/// All Kubernetes documents as one YAML stream for `kubectl apply -f -` (the kustomization
+/// files are left out). Each environment's Namespace comes first, so it exists before the
+/// objects that live in it.
 pub fn kubernetes_stream(files: &[OutputFile]) -> String {
-    let documents: Vec<&str> = files
+    let mut documents: Vec<&OutputFile> = files
         .iter()
         .filter(|f| f.path.starts_with("kubernetes/") && !f.path.ends_with("/kustomization.yaml"))
-        .map(|f| f.contents.as_str())
         .collect();
-    documents.join("---\n")
+    documents.sort_by_key(|f| {
+        let env_dir = f
+            .path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+            .split('/')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("/");
+        (env_dir, !f.path.ends_with("/namespace.yaml"), f.path.clone())
+    });
+    let texts: Vec<&str> = documents.iter().map(|f| f.contents.as_str()).collect();
+    texts.join("---\n")
 }

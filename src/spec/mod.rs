@@ -36,8 +36,9 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
     }
-    let problems = shape::check(&json_schema(), &root);
+    let mut problems = shape::check(&json_schema(), &root);
     if !problems.is_empty() {
+        problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         return Err(problems);
     }
     let spec = deserialize::<RawSpec>(root.clone()).map_err(|error| {
