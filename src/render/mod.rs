@@ -34,16 +34,40 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
-/// Every file of every target, sorted by path.
+/// Every file of every target, sorted by path. Environments render in parallel.
 pub fn render(platform: &Platform) -> Result<Vec<OutputFile>, RenderError> {
     let env = templates::environment();
+    let per_environment: Vec<Result<Vec<OutputFile>, RenderError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = platform
+            .environments
+            .iter()
+            .map(|environment| scope.spawn(|| render_environment(&env, platform, environment)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(RenderError("a renderer panicked".into())))
+            })
+            .collect()
+    });
     let mut files = Vec::new();
-    for environment in &platform.environments {
-        if environment.kubernetes {
-            files.extend(kubernetes::render(&env, platform, environment)?);
-        }
+    for result in per_environment {
+        files.extend(result?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn render_environment(
+    env: &minijinja::Environment<'static>,
+    platform: &Platform,
+    environment: &crate::model::Environment,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let mut files = Vec::new();
+    if environment.kubernetes {
+        files.extend(kubernetes::render(env, platform, environment)?);
+    }
     Ok(files)
 }
 

@@ -41,21 +41,21 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("policy/v1", "PodDisruptionBudget") => strictly::<policy::PodDisruptionBudget>(document).map(drop),
         ("networking.k8s.io/v1", "NetworkPolicy") => strictly::<networking::NetworkPolicy>(document).map(drop),
         ("networking.k8s.io/v1", "Ingress") => strictly::<networking::Ingress>(document).map(drop),
-        ("kustomize.config.k8s.io/v1beta1", "Kustomization") => kustomization(&document),
+        ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
         _ => Err("not a kind platc emits".to_string()),
     }
 }
 
-fn kustomization(document: &serde_json::Value) -> Result<(), String> {
-    let resources = document
-        .get("resources")
-        .and_then(|r| r.as_array())
-        .ok_or("no resources list")?;
-    if resources.iter().all(serde_json::Value::is_string) {
-        Ok(())
-    } else {
-        Err("resources must be file names".into())
-    }
+/// The part of a Kustomization platc writes.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Kustomization {
+    #[serde(rename = "apiVersion")]
+    _api_version: String,
+    #[serde(rename = "kind")]
+    _kind: String,
+    #[serde(rename = "resources")]
+    _resources: Vec<String>,
 }
 
 #[cfg(test)]

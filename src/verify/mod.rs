@@ -12,7 +12,27 @@ pub struct VerifyError {
     pub message: String,
 }
 
+/// Verifies every file, spread over the machine's cores (verification dominates build time).
 pub fn verify(files: &[OutputFile]) -> Result<(), VerifyError> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || verify_files(part)))
+            .collect();
+        handles.into_iter().try_for_each(|handle| {
+            handle.join().unwrap_or_else(|_| {
+                Err(VerifyError {
+                    path: String::new(),
+                    message: "verifier panicked".into(),
+                })
+            })
+        })
+    })
+}
+
+fn verify_files(files: &[OutputFile]) -> Result<(), VerifyError> {
     for file in files {
         let fail = |message: String| VerifyError {
             path: file.path.clone(),
