@@ -33,6 +33,18 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 .with_help("a PodDisruptionBudget takes one of them"),
             );
         }
+        if let Some(uid) = &raw.run_as_user
+            && !(1..=i64::from(u32::MAX)).contains(&uid.value)
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::E0003,
+                    uid.span.clone(),
+                    format!("run_as_user {} is not a non-root uid", uid.value),
+                )
+                .with_help("pods run as non-root: use a uid of at least 1 (10000 or more is the hardened convention)"),
+            );
+        }
         if let Some(autoscale) = &raw.autoscale
             && autoscale.value.max.is_none()
         {

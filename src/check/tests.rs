@@ -179,3 +179,8 @@ fn warnings() {
         "two replicas and a readiness probe: nothing to warn about"
     );
 }
+
+#[test]
+fn e0003_root_uid() {
+    assert_eq!(findings(&format!("{WEB}run_as_user = 0\n")), vec![(Code::E0003, 5)]);
+}

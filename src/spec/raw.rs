@@ -271,7 +271,7 @@ pub struct RawService {
     pub slo: Option<Spanned<RawSlo>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     Postgres,

@@ -5,6 +5,7 @@
 /// (cores for cpu, bytes for memory and storage).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
+    /// As written; what the output carries.
     pub text: String,
     pub value: f64,
 }
@@ -193,7 +194,7 @@ pub fn env_name(text: &str) -> Result<(), String> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecretRef {
     pub name: String,
     pub key: String,
@@ -217,7 +218,7 @@ pub fn secret_ref(text: &str) -> Result<SecretRef, String> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EgressRule {
     pub cidr: String,
     pub port: u16,
@@ -240,7 +241,7 @@ pub fn egress_rule(text: &str) -> Result<EgressRule, String> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Toleration {
     pub key: String,
     pub value: Option<String>,
