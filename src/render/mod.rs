@@ -7,6 +7,7 @@
 pub mod grafana;
 pub mod kubernetes;
 pub mod prometheus;
+pub mod promql;
 mod templates;
 
 use crate::model::Platform;
@@ -42,6 +43,8 @@ pub fn render(platform: &Platform) -> Result<Vec<OutputFile>, RenderError> {
         if environment.kubernetes {
             files.extend(kubernetes::render(&env, platform, environment)?);
         }
+        files.extend(prometheus::render(&env, platform, environment)?);
+        files.extend(grafana::render(&env, platform, environment)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
