@@ -101,6 +101,18 @@ mod tests {
     }
 
     #[test]
+    fn long_windows_scale_without_the_floor() {
+        let windows = |days: u64| -> Vec<String> {
+            alert_windows(Duration::from_secs(days * 86_400))
+                .iter()
+                .map(|d| d.text())
+                .collect()
+        };
+        assert_eq!(windows(28), ["5m", "28m", "56m", "112m", "336m", "1344m", "4032m"]);
+        assert_eq!(windows(90), ["15m", "90m", "3h", "6h", "18h", "3d", "9d"]);
+    }
+
+    #[test]
     fn low_objectives_cannot_page() {
         assert!(can_page(99.9));
         assert!(can_page(93.1));

@@ -143,3 +143,6 @@ pub(crate) fn alert_labels(platform: &Platform, env: &Environment, service: &str
 pub(crate) fn page(paging: bool) -> &'static str {
     if paging { "critical" } else { "warning" }
 }
+
+#[cfg(test)]
+mod tests;
