@@ -105,7 +105,7 @@ impl Decimal {
         self.units * 10i128.pow(scale - self.scale)
     }
 
-    pub fn sub(self, other: Decimal) -> Decimal {
+    pub fn minus(self, other: Decimal) -> Decimal {
         let scale = self.scale.max(other.scale);
         Decimal {
             units: self.at_scale(scale) - other.at_scale(scale),
@@ -132,7 +132,7 @@ impl Decimal {
     /// The error budget of an objective in percent, as a ratio: 99.9 → 0.001.
     pub fn budget_of(objective_percent: f64) -> Decimal {
         Decimal::int(100)
-            .sub(Decimal::from_f64(objective_percent))
+            .minus(Decimal::from_f64(objective_percent))
             .percent_to_ratio()
     }
 }
