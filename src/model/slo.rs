@@ -4,7 +4,9 @@
 //! For a 30-day SLO: page at 14.4× over 1h and 5m, and at 6× over 6h and 30m; ticket at 3×
 //! over 1d and 2h, and at 1× over 3d and 6h. Other windows keep the burn-rate factors (each
 //! still spends the same fraction of the budget) and scale the alert windows by
-//! `window / 30d`, rounded to whole minutes with a floor of one minute.
+//! `window / 30d`, rounded to whole minutes with a floor of five minutes: the Prometheus
+//! renderer builds every window from error and request rates recorded over 5m, so a shorter
+//! window could not be told apart from 5m anyway.
 
 use super::Duration;
 
@@ -25,6 +27,8 @@ pub struct BurnAlert {
 
 const MINUTE: u64 = 60_000;
 const THIRTY_DAYS: u64 = 30 * 24 * 60 * MINUTE;
+/// The shortest alert window: the resolution of the recorded rates.
+pub const SHORTEST_WINDOW_MINUTES: u64 = 5;
 
 /// (urgency, factor, long window, short window) for a 30-day SLO, in minutes.
 const WORKBOOK: [(Urgency, f64, u64, u64); 4] = [
@@ -51,7 +55,7 @@ pub fn burn_alerts(slo_window: Duration) -> Vec<BurnAlert> {
 
 fn scale(minutes: u64, slo_window: Duration) -> Duration {
     let scaled = (minutes * MINUTE) as f64 * slo_window.millis as f64 / THIRTY_DAYS as f64;
-    let whole_minutes = ((scaled / MINUTE as f64).round() as u64).max(1);
+    let whole_minutes = ((scaled / MINUTE as f64).round() as u64).max(SHORTEST_WINDOW_MINUTES);
     Duration {
         millis: whole_minutes * MINUTE,
     }
@@ -88,12 +92,24 @@ mod tests {
     fn other_windows_scale_proportionally() {
         let alerts = burn_alerts(Duration::from_secs(7 * 86_400));
         assert_eq!(alerts[0].long.text(), "14m");
-        assert_eq!(alerts[0].short.text(), "1m");
+        assert_eq!(alerts[0].short.text(), "5m", "floored at the 5m rate resolution");
         assert_eq!(
             alerts[3].long.text(),
             "1008m",
             "3d × 7/30 is not a whole number of hours"
         );
+    }
+
+    #[test]
+    fn long_windows_scale_without_the_floor() {
+        let windows = |days: u64| -> Vec<String> {
+            alert_windows(Duration::from_secs(days * 86_400))
+                .iter()
+                .map(|d| d.text())
+                .collect()
+        };
+        assert_eq!(windows(28), ["5m", "28m", "56m", "112m", "336m", "1344m", "4032m"]);
+        assert_eq!(windows(90), ["15m", "90m", "3h", "6h", "18h", "3d", "9d"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! convention), never as values and never as `secretKeyRef` variables (checkov CKV_K8S_35).
 
 mod datastore;
+mod monitoring;
 mod network;
 mod workload;
 
@@ -25,7 +26,7 @@ pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 pub(crate) struct Meta {
     name: String,
     namespace: String,
-    labels: Labels,
+    pub(crate) labels: Labels,
     selector: Labels,
 }
 
@@ -86,6 +87,9 @@ pub fn render(
             "ingress.yaml".to_string(),
             render_template(templates, "kubernetes/ingress.yaml.j2", view)?,
         ));
+    }
+    if platform.prometheus_operator {
+        files.extend(monitoring::files(templates, platform, env)?);
     }
     let resources: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let kustomization = render_template(

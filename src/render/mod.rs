@@ -7,6 +7,7 @@
 pub mod grafana;
 pub mod kubernetes;
 pub mod prometheus;
+pub mod promql;
 mod templates;
 
 use crate::model::Platform;
@@ -68,6 +69,8 @@ fn render_environment(
     if environment.kubernetes {
         files.extend(kubernetes::render(env, platform, environment)?);
     }
+    files.extend(prometheus::render(env, platform, environment)?);
+    files.extend(grafana::render(env, platform, environment)?);
     Ok(files)
 }
 

@@ -49,6 +49,30 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "kubernetes/container-mounts.yaml.j2",
         include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
     ),
+    (
+        "prometheus/rules.yaml.j2",
+        include_str!("../../templates/prometheus/rules.yaml.j2"),
+    ),
+    (
+        "prometheus/scrape.yaml.j2",
+        include_str!("../../templates/prometheus/scrape.yaml.j2"),
+    ),
+    (
+        "grafana/dashboard.json.j2",
+        include_str!("../../templates/grafana/dashboard.json.j2"),
+    ),
+    (
+        "kubernetes/prometheus-rule.yaml.j2",
+        include_str!("../../templates/kubernetes/prometheus-rule.yaml.j2"),
+    ),
+    (
+        "kubernetes/service-monitor.yaml.j2",
+        include_str!("../../templates/kubernetes/service-monitor.yaml.j2"),
+    ),
+    (
+        "kubernetes/dashboard-configmap.yaml.j2",
+        include_str!("../../templates/kubernetes/dashboard-configmap.yaml.j2"),
+    ),
 ];
 
 pub fn environment() -> Environment<'static> {

@@ -42,6 +42,8 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("networking.k8s.io/v1", "NetworkPolicy") => strictly::<networking::NetworkPolicy>(document).map(drop),
         ("networking.k8s.io/v1", "Ingress") => strictly::<networking::Ingress>(document).map(drop),
         ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
+        ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
+        ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),
         _ => Err("not a kind platc emits".to_string()),
     }
 }

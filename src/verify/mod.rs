@@ -1,7 +1,10 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
 //! written. A failure here is a bug in platc, never in the spec.
 
+mod grafana;
 mod kubernetes;
+mod monitoring;
+mod prometheus;
 
 use crate::render::OutputFile;
 
@@ -40,6 +43,12 @@ fn verify_files(files: &[OutputFile]) -> Result<(), VerifyError> {
         };
         if file.path.starts_with("kubernetes/") {
             kubernetes::verify(&file.contents).map_err(fail)?;
+        } else if file.path.starts_with("prometheus/") && file.path.ends_with("/rules.yaml") {
+            prometheus::verify_rules(&file.contents).map_err(fail)?;
+        } else if file.path.starts_with("prometheus/") && file.path.ends_with("/scrape.yaml") {
+            prometheus::verify_scrape(&file.contents).map_err(fail)?;
+        } else if file.path.starts_with("grafana/") {
+            grafana::verify(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {
             yaml_documents(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".json") {

@@ -19,6 +19,8 @@ pub struct ServiceView<'a> {
     secret_sources: Vec<SecretSource>,
     volumes: Vec<Volume>,
     metrics_port: Option<u16>,
+    /// Operator mode: the Service exposes the metrics port too, for the ServiceMonitor.
+    service_metrics_port: Option<u16>,
     probes: Vec<(&'static str, Probe)>,
     hpa: Option<Hpa>,
     pdb: (&'static str, serde_json::Value),
@@ -78,11 +80,8 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         env: environment(service),
         secret_sources: secret_sources(service),
         volumes: volumes(&service.writable),
-        metrics_port: service
-            .metrics
-            .as_ref()
-            .map(|m| m.port)
-            .filter(|p| Some(*p) != service.port),
+        metrics_port: separate_metrics_port(service),
+        service_metrics_port: separate_metrics_port(service).filter(|_| platform.prometheus_operator),
         probes: probes(service),
         hpa: hpa(service),
         pdb: pdb(service),
@@ -93,6 +92,15 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         pod_labels,
         pod_annotations,
     }
+}
+
+/// The metrics port when it is not the HTTP port.
+fn separate_metrics_port(service: &Service) -> Option<u16> {
+    service
+        .metrics
+        .as_ref()
+        .map(|m| m.port)
+        .filter(|p| Some(*p) != service.port)
 }
 
 /// Plain variables, then one `<NAME>_FILE` per secret.

@@ -1,0 +1,89 @@
+//! Operator mode (`[platform] prometheus_operator = true`): the environment's rule groups as a
+//! PrometheusRule, a ServiceMonitor per scraped service, and the Grafana dashboards as
+//! ConfigMaps labelled `grafana_dashboard: "1"` (the Grafana sidecar's convention).
+//!
+//! The ServiceMonitor pins `service` to the pod's `app.kubernetes.io/name` label, exactly as
+//! the annotation-based scrape config does, so the rules see the same labels in both modes.
+
+use serde::Serialize;
+
+use super::Meta;
+use crate::model::{Environment, Platform};
+use crate::render::{RenderError, grafana, prometheus, render_template};
+
+#[derive(Serialize)]
+struct Monitor<'a> {
+    meta: Meta,
+    /// The Service port to scrape: `http`, or `metrics` when metrics have their own port.
+    port: &'static str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct DashboardMap {
+    meta: Meta,
+    file_name: String,
+    json: String,
+}
+
+/// (file name under `kubernetes/<env>/`, contents).
+pub(super) fn files(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let rule = render_template(
+        templates,
+        "kubernetes/prometheus-rule.yaml.j2",
+        serde_json::json!({
+            "meta": Meta::new(platform, env, &platform.name, "monitoring"),
+            "groups": prometheus::groups(platform, env),
+        }),
+    )?;
+    let mut files = vec![("monitoring/prometheus-rule.yaml".to_string(), rule)];
+    let monitors: Vec<Monitor<'_>> = env
+        .services
+        .iter()
+        .filter(|s| s.port.is_some())
+        .filter_map(|s| {
+            let metrics = s.metrics.as_ref()?;
+            Some(Monitor {
+                meta: Meta::new(platform, env, &s.name, "service"),
+                port: if Some(metrics.port) == s.port {
+                    "http"
+                } else {
+                    "metrics"
+                },
+                path: &metrics.path,
+            })
+        })
+        .collect();
+    if !monitors.is_empty() {
+        let text = render_template(
+            templates,
+            "kubernetes/service-monitor.yaml.j2",
+            serde_json::json!({ "monitors": monitors }),
+        )?;
+        files.push(("monitoring/service-monitors.yaml".to_string(), text));
+    }
+    let dashboards: Vec<DashboardMap> = grafana::dashboards(templates, platform, env)?
+        .into_iter()
+        .map(|d| {
+            let stem = d.file_name.trim_end_matches(".json");
+            let mut meta = Meta::new(platform, env, &format!("grafana-dashboard-{stem}"), "monitoring");
+            meta.labels.insert("grafana_dashboard".into(), "1".into());
+            DashboardMap {
+                meta,
+                file_name: d.file_name,
+                json: d.json,
+            }
+        })
+        .collect();
+    let text = render_template(
+        templates,
+        "kubernetes/dashboard-configmap.yaml.j2",
+        serde_json::json!({ "dashboards": dashboards }),
+    )?;
+    files.push(("monitoring/dashboards.yaml".to_string(), text));
+    Ok(files)
+}

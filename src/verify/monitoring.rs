@@ -1,0 +1,90 @@
+//! The Prometheus Operator's custom resources, which have no `k8s-openapi` type: our own
+//! `deny_unknown_fields` structs for the fields platc emits.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Deserialize;
+
+use super::prometheus::RuleFile;
+use super::strictly;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)] // deserialized only to type-check the document
+struct PrometheusRule {
+    api_version: String,
+    kind: String,
+    metadata: ObjectMeta,
+    spec: RuleFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ServiceMonitor {
+    api_version: String,
+    kind: String,
+    metadata: ObjectMeta,
+    spec: ServiceMonitorSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ServiceMonitorSpec {
+    selector: LabelSelector,
+    namespace_selector: NamespaceSelector,
+    endpoints: Vec<Endpoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct LabelSelector {
+    match_labels: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NamespaceSelector {
+    match_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct Endpoint {
+    port: String,
+    path: String,
+    interval: String,
+    relabelings: Vec<Relabeling>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct Relabeling {
+    source_labels: Vec<String>,
+    target_label: String,
+    action: String,
+}
+
+pub(super) fn prometheus_rule(document: serde_json::Value) -> Result<(), String> {
+    strictly::<PrometheusRule>(document)?.spec.check()
+}
+
+pub(super) fn service_monitor(document: serde_json::Value) -> Result<(), String> {
+    let monitor = strictly::<ServiceMonitor>(document)?;
+    if monitor
+        .spec
+        .endpoints
+        .iter()
+        .all(|e| e.port == "http" || e.port == "metrics")
+    {
+        Ok(())
+    } else {
+        Err("an endpoint on a port the Service does not name".into())
+    }
+}

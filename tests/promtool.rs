@@ -1,0 +1,73 @@
+//! The SLO scenarios: promtool replays synthetic traffic against the rules generated from
+//! `specs/slo-scenarios.toml` and checks what fires (`tests/promtool/<env>.test.yaml`):
+//! a 10% error outage pages, a burn rate of 0.5 never alerts, slow requests burn the latency
+//! SLO, `paging = false` never pages, and a down target fires ServiceDown.
+//!
+//! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
+//! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn promtool() -> Option<PathBuf> {
+    let prefix = std::env::var("PLATC_VALIDATORS").unwrap_or_else(|_| "/opt/platc-validators".into());
+    let path = Path::new(&prefix).join("bin/promtool");
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "promtool not found at {} (CI is set, so this is a failure)",
+        path.display()
+    );
+    eprintln!("skipped: promtool not installed at {}", path.display());
+    None
+}
+
+fn rules_of(spec: &str, env: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(spec)).unwrap();
+    let Ok(compilation) = platc::compile(&text) else {
+        panic!("{spec} does not compile")
+    };
+    let Ok(files) = platc::render(&compilation.platform) else {
+        panic!("{spec} does not render")
+    };
+    let path = format!("prometheus/{env}/rules.yaml");
+    files
+        .into_iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+}
+
+fn scenarios(env: &str) {
+    let Some(promtool) = promtool() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yaml"), rules_of("specs/slo-scenarios.toml", env)).unwrap();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{env}.test.yaml"));
+    let test_file = dir.path().join("test.yaml");
+    std::fs::copy(tests, &test_file).unwrap();
+    let output = Command::new(promtool)
+        .args(["test", "rules"])
+        .arg(&test_file)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "promtool test rules failed for {env}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn production_outage_pages_slow_burn_does_not_latency_burns_and_down_fires() {
+    scenarios("production");
+}
+
+#[test]
+fn staging_without_paging_never_pages() {
+    scenarios("staging");
+}
