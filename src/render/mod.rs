@@ -4,6 +4,7 @@
 //! (every template is named `*.yaml.j2` or `*.json.j2`), so any string from the spec comes
 //! out as a quoted, escaped scalar. Undefined variables are errors.
 
+pub mod compose;
 pub mod grafana;
 pub mod kubernetes;
 pub mod prometheus;
@@ -41,6 +42,9 @@ pub fn render(platform: &Platform) -> Result<Vec<OutputFile>, RenderError> {
     for environment in &platform.environments {
         if environment.kubernetes {
             files.extend(kubernetes::render(&env, platform, environment)?);
+        }
+        if environment.compose {
+            files.extend(compose::render(&env, platform, environment)?);
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
