@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::datastores::{password_origin, password_variable};
 use super::infra::GRAFANA_PASSWORD;
-use crate::model::{Environment, SecretRef};
+use crate::model::{Engine, Environment, SecretRef};
 
 const INTRO: &str = "\
 Every variable compose.yaml reads from the environment. Copy this file to .env next to
@@ -22,6 +22,13 @@ pub fn example(env: &Environment) -> String {
     for line in INTRO.lines() {
         text.push_str(&format!("# {line}\n"));
     }
+    let hints = reach_hints(env);
+    if !hints.is_empty() {
+        text.push_str("\n# Addresses for the connection strings below:\n");
+        for hint in hints {
+            text.push_str(&format!("#   {hint}\n"));
+        }
+    }
     for (name, (reference, users)) in secret_variables(env) {
         text.push_str(&format!(
             "\n# {}: secret {}/{} (Kubernetes Secret).\n{name}=\n",
@@ -32,14 +39,16 @@ pub fn example(env: &Environment) -> String {
     }
     for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
         text.push_str(&format!(
-            "\n# datastore {}: its password ({}).\n# Used only when its data volume is first initialised.\n{}=\n",
+            "\n# datastore {}: its password ({}).\n{}{}=\n",
             datastore.name,
             password_origin(datastore),
+            if datastore.engine == Engine::Postgres {
+                "# Used only when its data volume is first initialised; changing it later does not.\n"
+            } else {
+                ""
+            },
             password_variable(datastore)
         ));
-    }
-    for (name, hint) in reach_hints(env) {
-        text.push_str(&format!("\n# {name}: {hint}\n"));
     }
     if env.monitoring {
         text.push_str(&format!(
@@ -66,24 +75,28 @@ fn secret_variables(env: &Environment) -> BTreeMap<&str, (&SecretRef, Vec<&str>)
 }
 
 /// How services reach each datastore they use, for filling in connection strings.
-fn reach_hints(env: &Environment) -> Vec<(String, String)> {
+fn reach_hints(env: &Environment) -> Vec<String> {
     let mut hints = Vec::new();
     for datastore in &env.datastores {
         if env.callers(&datastore.name).next().is_none() {
             continue;
         }
-        let hint = match &datastore.external {
+        hints.push(match &datastore.external {
             Some(a) => format!(
-                "external, not run here: services reach it at {}:{} (must be reachable from this host)",
-                a.host, a.port
+                "{} ({}): external, not run here: {}:{} (must be reachable from this host)",
+                datastore.name,
+                super::engine(datastore.engine),
+                a.host,
+                a.port
             ),
             None => format!(
-                "runs in this stack: services reach it at {}:{}",
+                "{} ({}): runs in this stack: {}:{}",
+                datastore.name,
+                super::engine(datastore.engine),
                 datastore.name,
                 datastore.port()
             ),
-        };
-        hints.push((format!("datastore {}", datastore.name), hint));
+        });
     }
     hints
 }
