@@ -1,6 +1,7 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
 //! written. A failure here is a bug in platc, never in the spec.
 
+mod compose;
 mod kubernetes;
 
 use crate::render::OutputFile;
@@ -20,6 +21,8 @@ pub fn verify(files: &[OutputFile]) -> Result<(), VerifyError> {
         };
         if file.path.starts_with("kubernetes/") {
             kubernetes::verify(&file.contents).map_err(fail)?;
+        } else if file.path.starts_with("compose/") && file.path.ends_with("/compose.yaml") {
+            compose::verify(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {
             yaml_documents(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".json") {
