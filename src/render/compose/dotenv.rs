@@ -29,7 +29,8 @@ pub fn example(env: &Environment) -> String {
             text.push_str(&format!("#   {hint}\n"));
         }
     }
-    for (name, (reference, users)) in secret_variables(env) {
+    let secrets = secret_variables(env);
+    for (name, (reference, users)) in &secrets {
         text.push_str(&format!(
             "\n# {}: secret {}/{} (Kubernetes Secret).\n{name}=\n",
             users.join(", "),
@@ -37,7 +38,10 @@ pub fn example(env: &Environment) -> String {
             reference.key
         ));
     }
-    for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
+    // A service may read a datastore's password under the same variable (the checks make
+    // sure it is the same secret); it is listed once.
+    let in_stack = env.datastores.iter().filter(|d| d.external.is_none());
+    for datastore in in_stack.filter(|d| !secrets.contains_key(password_variable(d).as_str())) {
         text.push_str(&format!(
             "\n# datastore {}: its password ({}).\n{}{}=\n",
             datastore.name,

@@ -151,3 +151,6 @@ pub(crate) fn engine(engine: Engine) -> &'static str {
         Engine::Redis => "redis",
     }
 }
+
+#[cfg(test)]
+mod tests;

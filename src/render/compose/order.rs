@@ -64,7 +64,9 @@ pub fn depends_on(env: &Environment, service: &Service, dropped: &[(String, Stri
             _ => {}
         }
     }
-    waits.dedup();
+    // `uses` may name one dependency twice; a mapping key may appear once.
+    let mut seen = std::collections::BTreeSet::new();
+    waits.retain(|(name, _)| seen.insert(name.clone()));
     waits
 }
 
