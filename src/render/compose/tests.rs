@@ -22,7 +22,8 @@ fn compose(body: &str) -> serde_json::Value {
     serde_norway::from_str(&tree(body)["compose.yaml"]).unwrap()
 }
 
-const WORKER: &str = "[services.worker]\nimage = \"w:1\"\n";
+/// Scraped on port 8080 (an environment where nothing is scraped is another target's case).
+const WORKER: &str = "[services.worker]\nimage = \"w:1\"\nport = 8080\nprobes = { readiness = \"/r\" }\n";
 
 #[test]
 fn without_routes_or_monitoring_only_the_stack_runs() {
