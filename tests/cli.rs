@@ -280,3 +280,16 @@ fn explain_describes_a_code() {
     assert!(text(&output.stdout).starts_with("E0070: an environment's quota cannot hold the platform at full scale"));
     assert_eq!(platc(&["explain", "E9999"]).status.code(), Some(2));
 }
+
+#[test]
+fn an_environment_with_nothing_to_scrape_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    let source = "[platform]\nname = \"x\"\n[environments.prod]\n[services.w]\nimage = \"w:1\"\nreplicas = 2\nmetrics = false\nprobes = { command = [\"true\"] }\n";
+    fs::write(&spec, source).unwrap();
+    let out = dir.path().join("out");
+    let output = platc(&["build", &spec.to_string_lossy(), "-o", &out.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let scrape = fs::read_to_string(out.join("prometheus/prod/scrape.yaml")).unwrap();
+    assert!(scrape.contains("scrape_configs: []"), "{scrape}");
+}

@@ -6,6 +6,7 @@
 //! reports once.
 
 mod autoscale;
+mod compose;
 mod names;
 mod ports;
 mod quantities;
@@ -38,7 +39,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 12] = [
+const RULES: [Rule; 13] = [
     required::check,
     names::check,
     quantities::check,
@@ -51,6 +52,7 @@ const RULES: [Rule; 12] = [
     quota::check,
     slo::check,
     warnings::check,
+    compose::check,
 ];
 
 pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {

@@ -196,8 +196,12 @@ impl Code {
                  or [environments.<env>.ingress] host."
             }
             Code::E0100 => {
-                "Docker Compose runs the environment on one host; some combinations cannot work \
-                 there (for example two services publishing the same host port)."
+                "Docker Compose runs the environment on one host, with every service, datastore and \
+                 the containers platc adds (ingress, prometheus, grafana, <svc>-migrate) in one \
+                 namespace of names, and every secret read from a host variable of the same name. \
+                 So names must not collide, one variable must mean one secret (and not start with \
+                 PLATC_), routes must use only /, letters, digits and - . _ ~ (they are written into \
+                 the nginx config), and no value may hold a NUL character."
             }
             Code::W0001 => "Pin images to a version tag so every deploy is reproducible.",
             Code::W0002 => {

@@ -4,6 +4,7 @@
 //! (every template is named `*.yaml.j2` or `*.json.j2`), so any string from the spec comes
 //! out as a quoted, escaped scalar. Undefined variables are errors.
 
+pub mod compose;
 pub mod grafana;
 pub mod kubernetes;
 pub mod prometheus;
@@ -68,6 +69,9 @@ fn render_environment(
     let mut files = Vec::new();
     if environment.kubernetes {
         files.extend(kubernetes::render(env, platform, environment)?);
+    }
+    if environment.compose {
+        files.extend(compose::render(env, platform, environment)?);
     }
     files.extend(prometheus::render(env, platform, environment)?);
     files.extend(grafana::render(env, platform, environment)?);

@@ -1,7 +1,8 @@
 //! The templates, embedded in the binary, and the environment that renders them.
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior};
 
 /// (name, source) of every template under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -73,6 +74,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "kubernetes/dashboard-configmap.yaml.j2",
         include_str!("../../templates/kubernetes/dashboard-configmap.yaml.j2"),
     ),
+    (
+        "compose/compose.yaml.j2",
+        include_str!("../../templates/compose/compose.yaml.j2"),
+    ),
+    (
+        "compose/prometheus.yaml.j2",
+        include_str!("../../templates/compose/prometheus.yaml.j2"),
+    ),
+    (
+        "compose/grafana-datasource.yaml.j2",
+        include_str!("../../templates/compose/grafana-datasource.yaml.j2"),
+    ),
+    (
+        "compose/grafana-dashboards.yaml.j2",
+        include_str!("../../templates/compose/grafana-dashboards.yaml.j2"),
+    ),
 ];
 
 pub fn environment() -> Environment<'static> {
@@ -85,6 +102,7 @@ pub fn environment() -> Environment<'static> {
         .keep_trailing_newline(true)
         .build();
     env.set_syntax(syntax.unwrap_or_default());
+    env.set_formatter(yaml_safe_formatter);
     for (name, source) in TEMPLATES {
         // The sources are compiled into the binary; a syntax error is caught by the tests.
         if let Err(error) = env.add_template(name, source) {
@@ -94,9 +112,72 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// minijinja's JSON auto-escape, made safe for YAML too: a JSON string is a YAML
+/// double-quoted scalar, except that JSON leaves DEL, the C1 controls, U+2028/U+2029 (line
+/// breaks to YAML 1.1) and the BOM/non-characters raw, which YAML parsers (go-yaml in the
+/// Compose loader, PyYAML in yamllint) reject or fold. Those are written as `\uXXXX`, which
+/// both JSON and YAML read back as the same character.
+fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    match value.as_str() {
+        Some(text) if *state.auto_escape() == AutoEscape::Json && !value.is_safe() => {
+            out.write_str(&json_string(text)).map_err(Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// `text` as a JSON string literal that is also a valid, exact YAML double-quoted scalar.
+pub(crate) fn json_string(text: &str) -> String {
+    let json = serde_json::Value::from(text).to_string();
+    if !json.chars().any(yaml_unsafe) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if yaml_unsafe(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
+}
+
+/// Characters JSON may leave raw but YAML does not read back as themselves.
+fn yaml_unsafe(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::TEMPLATES;
+
+    #[test]
+    fn strings_are_json_that_yaml_reads_back_exactly() {
+        let nasty = "a\u{7f}b\u{85}c\u{9f}\u{2028}\u{feff}\u{ffff} \"q\" \\ / \n\t\u{0} 😀 ünï";
+        let written = super::json_string(nasty);
+        assert!(!written.contains("\\/") && !written.contains("\\ud83d"), "{written}");
+        assert!(!written.chars().any(super::yaml_unsafe), "{written}");
+        let from_json: String = serde_json::from_str(&written).unwrap();
+        assert_eq!(from_json, nasty);
+        let from_yaml: String = serde_norway::from_str(&written).unwrap();
+        assert_eq!(from_yaml, nasty);
+    }
+
+    #[test]
+    fn the_formatter_applies_to_json_templates_only() {
+        let mut env = super::environment();
+        env.add_template("t.yaml.j2", "{{ v }} {{ n }}").unwrap();
+        let text = env
+            .get_template("t.yaml.j2")
+            .unwrap()
+            .render(minijinja::context! { v => "x\u{7f}", n => 3 })
+            .unwrap();
+        assert_eq!(text, "\"x\\u007f\" 3");
+    }
 
     #[test]
     fn no_template_marks_data_as_safe() {

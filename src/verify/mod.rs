@@ -1,6 +1,7 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
 //! written. A failure here is a bug in platc, never in the spec.
 
+mod compose;
 mod grafana;
 mod kubernetes;
 mod monitoring;
@@ -43,11 +44,13 @@ fn verify_files(files: &[OutputFile]) -> Result<(), VerifyError> {
         };
         if file.path.starts_with("kubernetes/") {
             kubernetes::verify(&file.contents).map_err(fail)?;
-        } else if file.path.starts_with("prometheus/") && file.path.ends_with("/rules.yaml") {
+        } else if file.path.ends_with("/compose.yaml") && file.path.starts_with("compose/") {
+            compose::verify(&file.contents).map_err(fail)?;
+        } else if is_target_file(&file.path, "prometheus", "/rules.yaml") {
             prometheus::verify_rules(&file.contents).map_err(fail)?;
         } else if file.path.starts_with("prometheus/") && file.path.ends_with("/scrape.yaml") {
             prometheus::verify_scrape(&file.contents).map_err(fail)?;
-        } else if file.path.starts_with("grafana/") {
+        } else if is_target_file(&file.path, "grafana", ".json") {
             grafana::verify(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {
             yaml_documents(&file.contents).map_err(fail)?;
@@ -56,6 +59,13 @@ fn verify_files(files: &[OutputFile]) -> Result<(), VerifyError> {
         }
     }
     Ok(())
+}
+
+/// A file of a target, or its copy that a Compose stack mounts (`compose/<env>/<target>/…`).
+fn is_target_file(path: &str, target: &str, suffix: &str) -> bool {
+    let in_target = path.starts_with(&format!("{target}/"))
+        || (path.starts_with("compose/") && path.contains(&format!("/{target}/")));
+    in_target && path.ends_with(suffix)
 }
 
 /// Every YAML document of a file, as JSON values.

@@ -1,0 +1,128 @@
+//! The smallest Compose environments that break each rule, and the line reported.
+
+use crate::diag::Code;
+
+const HEAD: &str = "[platform]\nname = \"shop\"\n[environments.dev]\ntargets = [\"compose\"]\n";
+const WEB: &str = "[services.web]\nimage = \"web:1\"\nport = 8080\nprobes = { readiness = \"/ready\" }\n";
+
+/// (code, line) of every compose diagnostic for `HEAD + body`; lines count from the body.
+fn findings(body: &str) -> Vec<(Code, usize)> {
+    let text = format!("{HEAD}{body}");
+    let document = crate::spec::parse(&text).expect("the test spec parses");
+    let (envs, _) = crate::resolve::resolve(&document);
+    let mut out = crate::diag::Diagnostics::default();
+    let context = super::Context {
+        document: &document,
+        spec: &document.spec,
+        envs: &envs,
+    };
+    super::check(&context, &mut out);
+    let mut found: Vec<(Code, usize)> = out
+        .into_sorted()
+        .iter()
+        .map(|d| {
+            let start = d.span.clone().map_or(0, |s| s.start);
+            (
+                d.code,
+                text[..start].matches('\n').count() + 1 - HEAD.matches('\n').count(),
+            )
+        })
+        .collect();
+    found.dedup();
+    found
+}
+
+#[test]
+fn a_clean_compose_environment_has_no_findings() {
+    assert_eq!(findings(WEB), vec![]);
+}
+
+#[test]
+fn kubernetes_environments_are_not_checked() {
+    let kubernetes_only = "[platform]\nname = \"shop\"\n[environments.dev]\n[services.grafana]\nimage = \"g:1\"\n";
+    let document = crate::spec::parse(kubernetes_only).unwrap();
+    let (envs, _) = crate::resolve::resolve(&document);
+    let mut out = crate::diag::Diagnostics::default();
+    let context = super::Context {
+        document: &document,
+        spec: &document.spec,
+        envs: &envs,
+    };
+    super::check(&context, &mut out);
+    assert!(out.into_sorted().is_empty());
+}
+
+#[test]
+fn e0100_reserved_names() {
+    assert_eq!(
+        findings("[services.grafana]\nimage = \"g:1\"\n"),
+        vec![(Code::E0100, 1)]
+    );
+    assert_eq!(
+        findings("[datastores.prometheus]\nengine = \"redis\"\n"),
+        vec![(Code::E0100, 1)]
+    );
+    let no_monitoring = "monitoring = false\n[services.grafana]\nimage = \"g:1\"\n";
+    assert_eq!(findings(no_monitoring), vec![]);
+    let ingress = format!("{WEB}routes = [\"/\"]\n[services.ingress]\nimage = \"i:1\"\n");
+    assert_eq!(findings(&ingress), vec![(Code::E0100, 6)]);
+}
+
+#[test]
+fn e0100_service_and_datastore_share_a_name() {
+    let body = format!("{WEB}[datastores.web]\nengine = \"redis\"\n");
+    assert_eq!(findings(&body), vec![(Code::E0100, 5)]);
+}
+
+#[test]
+fn e0100_migration_name_taken() {
+    let body = format!("{WEB}migrate = [\"m\"]\n[services.web-migrate]\nimage = \"w:1\"\n");
+    assert_eq!(findings(&body), vec![(Code::E0100, 5)]);
+}
+
+#[test]
+fn e0100_one_variable_two_secrets() {
+    let body = format!(
+        "{WEB}secrets = {{ URL = \"a/url\" }}\n[services.api]\nimage = \"a:1\"\nsecrets = {{ URL = \"b/url\" }}\n"
+    );
+    assert_eq!(findings(&body), vec![(Code::E0100, 5)]);
+    let same = format!(
+        "{WEB}secrets = {{ URL = \"a/url\" }}\n[services.api]\nimage = \"a:1\"\nsecrets = {{ URL = \"a/url\" }}\n"
+    );
+    assert_eq!(findings(&same), vec![]);
+}
+
+#[test]
+fn e0100_datastore_password_and_platc_variables() {
+    let body =
+        format!("{WEB}secrets = {{ DB_PASSWORD = \"x/y\" }}\n[datastores.db]\nengine = \"redis\"\nsecret = \"s\"\n");
+    assert_eq!(findings(&body), vec![(Code::E0100, 5)]);
+    let matching = format!(
+        "{WEB}secrets = {{ DB_PASSWORD = \"s/password\" }}\n[datastores.db]\nengine = \"redis\"\nsecret = \"s\"\n"
+    );
+    assert_eq!(findings(&matching), vec![]);
+    let platc = format!("{WEB}secrets = {{ PLATC_HTTP_PORT = \"x/y\" }}\n");
+    assert_eq!(findings(&platc), vec![(Code::E0100, 5)]);
+}
+
+#[test]
+fn e0100_routes_nginx_cannot_take() {
+    for bad in ["/a b", "/a;b", "/a{b}", "/$x", "/a#b", "/a\\\"b", "/a\\nb"] {
+        let body = format!("{WEB}routes = [\"{bad}\"]\n");
+        assert_eq!(findings(&body), vec![(Code::E0100, 5)], "{bad}");
+    }
+    assert_eq!(findings(&format!("{WEB}routes = [\"/api/v1.2_x~y-z\"]\n")), vec![]);
+}
+
+#[test]
+fn e0100_nul_in_values() {
+    let body = format!("{WEB}env = {{ A = \"x\\u0000y\" }}\nargs = [\"\\u0000\"]\n");
+    assert_eq!(findings(&body), vec![(Code::E0100, 5), (Code::E0100, 6)]);
+}
+
+#[test]
+fn w0004_external_datastore() {
+    let body =
+        format!("{WEB}uses = [\"db\"]\n[datastores.db]\nengine = \"postgres\"\nexternal = \"db.example.com:5432\"\n");
+    assert_eq!(findings(&body), vec![(Code::W0004, 8)]);
+}

@@ -1,0 +1,156 @@
+//! The Compose target: per environment with `compose` in its targets, a folder that
+//! `docker compose up` runs as is — `compose.yaml`, `.env.example`, and every file the stack
+//! mounts, next to it: `nginx/nginx.conf` (with routes), and unless `monitoring = false`
+//! `prometheus/{prometheus.yml,rules.yaml}` and `grafana/{provisioning,dashboards}/`.
+//!
+//! Escaping: every string of the Compose view goes through `escape::escape_view` (`$` →
+//! `$$`) and then minijinja's JSON auto-escape, so the loader reads back exactly the spec's
+//! text. Secrets are never values: each is a required `${VAR:?...}` host variable.
+
+mod datastores;
+mod dotenv;
+pub mod escape;
+mod header;
+mod infra;
+mod nginx;
+mod order;
+mod services;
+mod view;
+
+use serde::Serialize;
+
+use super::{OutputFile, RenderError, grafana, prometheus, render_template};
+use crate::model::{Engine, Environment, Platform};
+use view::ComposeView;
+
+/// Names a spec service or datastore cannot take in a Compose environment: the containers
+/// platc adds (`<svc>-migrate` is checked separately).
+pub fn reserved_names(env_has_routes: bool, monitoring: bool) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    if env_has_routes {
+        names.push(infra::INGRESS);
+    }
+    if monitoring {
+        names.extend([infra::PROMETHEUS, infra::GRAFANA]);
+    }
+    names
+}
+
+/// Host variables platc itself reads (`PLATC_HTTP_PORT`, the Grafana password) start so.
+pub const RESERVED_VARIABLE_PREFIX: &str = "PLATC_";
+
+pub fn render(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let dropped = order::dropped_edges(env);
+    let view = escape::escape_view(serde_json::to_value(compose_view(env, &dropped)).map_err(json_error)?);
+    let compose = header::compose_header(env, &dropped) + &render_template(templates, "compose/compose.yaml.j2", view)?;
+    let mut files = vec![
+        ("compose.yaml".to_string(), compose),
+        (".env.example".to_string(), dotenv::example(env)),
+    ];
+    if env.has_routes() {
+        files.push(("nginx/nginx.conf".to_string(), nginx::config(env)));
+    }
+    if env.monitoring {
+        files.extend(monitoring(templates, platform, env)?);
+    }
+    let dir = format!("compose/{}", env.name);
+    Ok(files
+        .into_iter()
+        .map(|(name, contents)| OutputFile {
+            path: format!("{dir}/{name}"),
+            contents,
+        })
+        .collect())
+}
+
+fn json_error(error: serde_json::Error) -> RenderError {
+    RenderError(format!("compose view: {error}"))
+}
+
+fn compose_view(env: &Environment, dropped: &[(String, String)]) -> ComposeView {
+    let mut containers = Vec::new();
+    let mut volumes = Vec::new();
+    for service in &env.services {
+        containers.extend(services::containers(env, service, dropped));
+    }
+    for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
+        containers.push(datastores::container(datastore));
+        volumes.push(datastores::volume(datastore));
+    }
+    if env.has_routes() {
+        containers.push(infra::ingress(env));
+    }
+    if env.monitoring {
+        containers.push(infra::prometheus(env));
+        containers.push(infra::grafana());
+        volumes.extend(["prometheus-data".to_string(), "grafana-data".to_string()]);
+    }
+    ComposeView {
+        name: env.namespace.clone(),
+        containers,
+        volumes,
+    }
+}
+
+/// Prometheus' configuration and rule file, Grafana's provisioning and dashboards. The rule
+/// file and dashboards are the environment's own (the Prometheus and Grafana targets).
+fn monitoring(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let scrape = ScrapeView {
+        env: &env.name,
+        namespace: &env.namespace,
+        jobs: env
+            .services
+            .iter()
+            .filter_map(|s| s.metrics.as_ref().map(|m| (s.name.as_str(), m.path.as_str(), m.port)))
+            .collect(),
+    };
+    let mut files = vec![
+        (
+            "prometheus/prometheus.yml".to_string(),
+            render_template(templates, "compose/prometheus.yaml.j2", &scrape)?,
+        ),
+        (
+            "prometheus/rules.yaml".to_string(),
+            prometheus::rules(templates, platform, env)?,
+        ),
+        (
+            "grafana/provisioning/datasources/prometheus.yaml".to_string(),
+            render_template(templates, "compose/grafana-datasource.yaml.j2", &scrape)?,
+        ),
+        (
+            "grafana/provisioning/dashboards/platc.yaml".to_string(),
+            render_template(templates, "compose/grafana-dashboards.yaml.j2", &scrape)?,
+        ),
+    ];
+    for dashboard in grafana::dashboards(templates, platform, env)? {
+        files.push((format!("grafana/dashboards/{}", dashboard.file_name), dashboard.json));
+    }
+    Ok(files)
+}
+
+/// Prometheus and Grafana files are not read by Compose: no `$` escaping applies.
+#[derive(Serialize)]
+struct ScrapeView<'a> {
+    env: &'a str,
+    namespace: &'a str,
+    /// (service, metrics path, metrics port)
+    jobs: Vec<(&'a str, &'a str, u16)>,
+}
+
+pub(crate) fn engine(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Postgres => "postgres",
+        Engine::Redis => "redis",
+    }
+}
+
+#[cfg(test)]
+mod tests;
