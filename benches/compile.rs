@@ -39,6 +39,16 @@ fn spec() -> String {
     text
 }
 
+/// Output bytes per target (the first path segment).
+fn sizes(files: &[platc::render::OutputFile]) -> std::collections::BTreeMap<String, usize> {
+    let mut sizes = std::collections::BTreeMap::new();
+    for file in files {
+        let target = file.path.split('/').next().unwrap_or_default().to_string();
+        *sizes.entry(target).or_default() += file.contents.len();
+    }
+    sizes
+}
+
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -62,6 +72,18 @@ fn main() {
         bytes = output.iter().map(|f| f.contents.len()).sum::<usize>();
     }
     times.sort_by(f64::total_cmp);
+    let mut kubernetes_times = Vec::new();
+    let mut kubernetes_bytes = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let compilation = platc::compile(&text).ok().expect("the generated spec is valid");
+        let output = platc::render_targets(&compilation.platform, platc::render::Targets::KUBERNETES)
+            .ok()
+            .expect("renders");
+        kubernetes_times.push(start.elapsed().as_secs_f64());
+        kubernetes_bytes = output.iter().map(|f| f.contents.len()).sum::<usize>();
+    }
+    kubernetes_times.sort_by(f64::total_cmp);
     let stage = |name: &str, f: &dyn Fn()| {
         let start = Instant::now();
         f();
@@ -83,6 +105,19 @@ fn main() {
         times[RUNS / 2],
         times[RUNS - 1]
     );
+    println!(
+        "Kubernetes only ({:.1} MiB, what `platc build SPEC` streams): min {:.3} s, median {:.3} s",
+        kubernetes_bytes as f64 / 1_048_576.0,
+        kubernetes_times[0],
+        kubernetes_times[RUNS / 2]
+    );
+    for (target, size) in sizes(
+        &platc::render(&platc::compile(&text).ok().expect("valid").platform)
+            .ok()
+            .expect("renders"),
+    ) {
+        println!("  output of {target}: {:.1} MiB", size as f64 / 1_048_576.0);
+    }
     match peak_rss_mb() {
         Some(mb) => println!("peak memory (VmHWM): {mb:.1} MB"),
         None => println!("peak memory: /proc/self/status not available"),

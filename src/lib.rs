@@ -51,7 +51,16 @@ pub fn compile(text: &str) -> Result<Compilation, Failure> {
 
 /// render → verify: every output file, checked.
 pub fn render(platform: &model::Platform) -> Result<Vec<render::OutputFile>, Failure> {
-    let files = render::render(platform).map_err(|e| Failure::Internal(format!("a template failed: {}", e.0)))?;
+    render_targets(platform, render::Targets::ALL)
+}
+
+/// render → verify for some targets only.
+pub fn render_targets(
+    platform: &model::Platform,
+    targets: render::Targets,
+) -> Result<Vec<render::OutputFile>, Failure> {
+    let files = render::render_targets(platform, targets)
+        .map_err(|e| Failure::Internal(format!("a template failed: {}", e.0)))?;
     verify::verify(&files)
         .map_err(|e| Failure::Internal(format!("generated {} does not parse back: {}", e.path, e.message)))?;
     Ok(files)

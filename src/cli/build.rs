@@ -33,7 +33,13 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let scope = select(&mut compilation.platform, &options.envs)?;
-    let files = crate::render(&compilation.platform).map_err(|failure| match failure {
+    // The stdout stream is Kubernetes YAML only: render nothing else.
+    let targets = if options.out.is_none() {
+        crate::render::Targets::KUBERNETES
+    } else {
+        crate::render::Targets::ALL
+    };
+    let files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
         crate::Failure::Internal(message) => report::internal(&message),
         crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
     })?;

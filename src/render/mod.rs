@@ -36,14 +36,41 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
-/// Every file of every target, sorted by path. Environments render in parallel.
+/// Which outputs to produce. `build -o` writes all of them; the stdout stream needs only
+/// Kubernetes, and rendering the rest for nothing would cost most of the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Targets {
+    pub kubernetes: bool,
+    pub compose: bool,
+    pub observability: bool,
+}
+
+impl Targets {
+    pub const ALL: Targets = Targets {
+        kubernetes: true,
+        compose: true,
+        observability: true,
+    };
+    pub const KUBERNETES: Targets = Targets {
+        kubernetes: true,
+        compose: false,
+        observability: false,
+    };
+}
+
+/// Every file of every target, sorted by path.
 pub fn render(platform: &Platform) -> Result<Vec<OutputFile>, RenderError> {
+    render_targets(platform, Targets::ALL)
+}
+
+/// The files of the chosen targets, sorted by path. Environments render in parallel.
+pub fn render_targets(platform: &Platform, targets: Targets) -> Result<Vec<OutputFile>, RenderError> {
     let env = templates::environment();
     let per_environment: Vec<Result<Vec<OutputFile>, RenderError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = platform
             .environments
             .iter()
-            .map(|environment| scope.spawn(|| render_environment(&env, platform, environment)))
+            .map(|environment| scope.spawn(|| render_environment(&env, platform, environment, targets)))
             .collect();
         handles
             .into_iter()
@@ -65,16 +92,19 @@ fn render_environment(
     env: &minijinja::Environment<'static>,
     platform: &Platform,
     environment: &crate::model::Environment,
+    targets: Targets,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::new();
-    if environment.kubernetes {
+    if targets.kubernetes && environment.kubernetes {
         files.extend(kubernetes::render(env, platform, environment)?);
     }
-    if environment.compose {
+    if targets.compose && environment.compose {
         files.extend(compose::render(env, platform, environment)?);
     }
-    files.extend(prometheus::render(env, platform, environment)?);
-    files.extend(grafana::render(env, platform, environment)?);
+    if targets.observability {
+        files.extend(prometheus::render(env, platform, environment)?);
+        files.extend(grafana::render(env, platform, environment)?);
+    }
     Ok(files)
 }
 
