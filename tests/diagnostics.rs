@@ -13,7 +13,7 @@ fn report(path: &Path) -> String {
         Err(platc::Failure::Internal(message)) => panic!("internal error on {}: {message}", path.display()),
     };
     assert!(
-        diagnostics.iter().any(|d| d.is_error()),
+        diagnostics.iter().any(platc::diag::Diagnostic::is_error),
         "{} should be rejected",
         path.display()
     );

@@ -2,7 +2,7 @@
 //! exactly the files under `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
-//!     PLATC_BLESS=1 cargo test --test golden
+//!     `PLATC_BLESS=1` cargo test --test golden
 
 use std::collections::BTreeMap;
 use std::fs;

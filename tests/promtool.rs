@@ -1,7 +1,7 @@
 //! The SLO scenarios: promtool replays synthetic traffic against the rules generated from
 //! `specs/slo-scenarios.toml` and checks what fires (`tests/promtool/<env>.test.yaml`):
 //! a 10% error outage pages, a burn rate of 0.5 never alerts, slow requests burn the latency
-//! SLO, `paging = false` never pages, and a down target fires ServiceDown.
+//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`.
 //!
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.

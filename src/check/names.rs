@@ -74,12 +74,11 @@ fn labels(map: Option<&BTreeMap<String, Spanned<String>>>, out: &mut Diagnostics
 }
 
 fn namespace(cx: &Context<'_>, env: &crate::resolve::EnvView, out: &mut Diagnostics) {
-    let (text, span, derived_from) = match &env.settings.namespace {
-        Some(namespace) => (namespace.value.clone(), namespace.span.clone(), None),
-        None => {
-            let text = format!("{}-{}", cx.spec.platform.name.value, env.name);
-            (text, env.name_span.clone(), Some("derived "))
-        }
+    let (text, span, derived_from) = if let Some(namespace) = &env.settings.namespace {
+        (namespace.value.clone(), namespace.span.clone(), None)
+    } else {
+        let text = format!("{}-{}", cx.spec.platform.name.value, env.name);
+        (text, env.name_span.clone(), Some("derived "))
     };
     if let Err(message) = values::name(&text) {
         let prefix = derived_from.unwrap_or("");

@@ -1,4 +1,5 @@
 //! `platc build`: compile, then stream Kubernetes YAML, write the tree, or check for drift.
+#![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,4 +1,5 @@
 //! Reading specs and reporting their diagnostics in the chosen format.
+#![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -21,24 +21,21 @@ pub fn human(file: &SourceFile, diagnostic: &Diagnostic) -> String {
         Severity::Warning => "warning",
     };
     let _ = writeln!(out, "{severity}[{}]: {}", diagnostic.code, diagnostic.message);
-    match &diagnostic.span {
-        Some(span) => {
-            let (line, column) = file.line_col(span.start);
-            let gutter = " ".repeat(line.to_string().len());
-            let _ = writeln!(out, "{gutter}--> {}:{line}:{column}", file.name());
-            snippet(&mut out, file, span, '^', "", &gutter);
-            for (label_span, note) in &diagnostic.labels {
-                snippet(&mut out, file, label_span, '-', note, &gutter);
-            }
-            if let Some(help) = &diagnostic.help {
-                let _ = writeln!(out, "{gutter} = help: {help}");
-            }
+    if let Some(span) = &diagnostic.span {
+        let (line, column) = file.line_col(span.start);
+        let gutter = " ".repeat(line.to_string().len());
+        let _ = writeln!(out, "{gutter}--> {}:{line}:{column}", file.name());
+        snippet(&mut out, file, span, '^', "", &gutter);
+        for (label_span, note) in &diagnostic.labels {
+            snippet(&mut out, file, label_span, '-', note, &gutter);
         }
-        None => {
-            let _ = writeln!(out, "  --> {}", file.name());
-            if let Some(help) = &diagnostic.help {
-                let _ = writeln!(out, "   = help: {help}");
-            }
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(out, "{gutter} = help: {help}");
+        }
+    } else {
+        let _ = writeln!(out, "  --> {}", file.name());
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(out, "   = help: {help}");
         }
     }
     out

@@ -2,7 +2,7 @@
 
 /// The closest candidate within a small edit distance, if any.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() + 2) / 3;
+    let limit = word.chars().count().div_ceil(3);
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(word, candidate), candidate))

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::*;
+use super::{
+    AlertThresholds, Autoscale, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress, IntOrPercent,
+    Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Scaling, Service, Slo,
+};
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::values::{self, Quantity};
 use crate::spec::{IntOrText, RawMetrics, RawResources, RawScaling, RawSlo, RawSpec, Scalar, Spanned, Target};
@@ -290,7 +293,7 @@ fn autoscale(raw: &crate::spec::RawAutoscale) -> Result<Autoscale> {
 fn scaling(raw: &RawScaling) -> Result<Scaling> {
     let seconds = |v: &Option<Spanned<String>>| {
         v.as_ref()
-            .map(|v| must(values::duration(&v.value)).map(|d| d.whole_seconds()))
+            .map(|v| must(values::duration(&v.value)).map(super::super::spec::values::Duration::whole_seconds))
             .transpose()
     };
     Ok(Scaling {

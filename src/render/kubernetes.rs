@@ -3,7 +3,7 @@
 //! Rust computes what needs logic (labels, probes, secret mounts, network peers); the
 //! templates under `templates/kubernetes/` hold the structure. Secrets reach containers as
 //! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
-//! convention), never as values and never as `secretKeyRef` variables (checkov CKV_K8S_35).
+//! convention), never as values and never as `secretKeyRef` variables (checkov `CKV_K8S_35`).
 
 mod datastore;
 mod monitoring;

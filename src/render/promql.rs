@@ -1,12 +1,12 @@
-//! Small pieces of PromQL text shared by the Prometheus rules and the Grafana dashboards:
-//! string literals (spec values escaped for PromQL string syntax), label selectors,
+//! Small pieces of `PromQL` text shared by the Prometheus rules and the Grafana dashboards:
+//! string literals (spec values escaped for `PromQL` string syntax), label selectors,
 //! durations, and exact decimal numbers.
 
 use std::fmt;
 
 use crate::model::Duration;
 
-/// A double-quoted PromQL string literal holding `value` verbatim.
+/// A double-quoted `PromQL` string literal holding `value` verbatim.
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');

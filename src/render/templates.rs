@@ -115,7 +115,7 @@ pub fn environment() -> Environment<'static> {
 /// minijinja's JSON auto-escape, made safe for YAML too: a JSON string is a YAML
 /// double-quoted scalar, except that JSON leaves DEL, the C1 controls, U+2028/U+2029 (line
 /// breaks to YAML 1.1) and the BOM/non-characters raw, which YAML parsers (go-yaml in the
-/// Compose loader, PyYAML in yamllint) reject or fold. Those are written as `\uXXXX`, which
+/// Compose loader, `PyYAML` in yamllint) reject or fold. Those are written as `\uXXXX`, which
 /// both JSON and YAML read back as the same character.
 fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     match value.as_str() {

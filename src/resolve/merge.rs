@@ -17,16 +17,13 @@ pub fn layers<'a>(layers: impl IntoIterator<Item = toml::Spanned<DeTable<'a>>>) 
 fn merge<'a>(base: &mut DeTable<'a>, over: DeTable<'a>) {
     for (key, value) in over {
         let existing = base.get_mut(key.get_ref().as_ref()).map(toml::Spanned::get_mut);
-        match (existing, value.get_ref()) {
-            (Some(DeValue::Table(base_table)), DeValue::Table(_)) => {
-                if let DeValue::Table(over_table) = value.into_inner() {
-                    merge(base_table, over_table);
-                }
+        if let (Some(DeValue::Table(base_table)), DeValue::Table(_)) = (existing, value.get_ref()) {
+            if let DeValue::Table(over_table) = value.into_inner() {
+                merge(base_table, over_table);
             }
-            _ => {
-                base.remove(key.get_ref().as_ref());
-                base.insert(key, value);
-            }
+        } else {
+            base.remove(key.get_ref().as_ref());
+            base.insert(key, value);
         }
     }
 }

@@ -125,7 +125,7 @@ impl<'d> Resolver<'_, 'd> {
                 Some(DeValue::String(tier)) => Some(tier.to_string()),
                 _ => None,
             })
-            .last();
+            .next_back();
         let mut tier_layer = tier.and_then(|tier| {
             merge::layers(
                 [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]

@@ -112,7 +112,7 @@ mod tests {
     #[test]
     fn key_spans_are_found() {
         let text = "[platform]\nname = \"x\"\n[services.web]\nimage = \"a:1\"\n";
-        let document = parse(text).ok().expect("valid spec");
+        let document = parse(text).expect("valid spec");
         let span = document.key_span(&["services", "web"]).expect("key exists");
         assert_eq!(&text[span], "web");
     }

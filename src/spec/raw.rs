@@ -32,7 +32,7 @@ pub struct RawSpec {
     /// The workloads.
     #[serde(default)]
     pub services: Map<RawService>,
-    /// PostgreSQL and Redis, in-cluster or external.
+    /// `PostgreSQL` and Redis, in-cluster or external.
     #[serde(default)]
     pub datastores: Map<RawDatastore>,
     /// Thresholds of the standard alerts.
@@ -47,7 +47,7 @@ pub struct RawPlatform {
     pub team: Option<Text>,
     /// Extra labels on every object.
     pub labels: Option<Map<Text>>,
-    /// Also emit ServiceMonitor, PrometheusRule and dashboard ConfigMaps.
+    /// Also emit `ServiceMonitor`, `PrometheusRule` and dashboard `ConfigMaps`.
     pub prometheus_operator: Option<Spanned<bool>>,
     /// How services expose RED metrics.
     pub metrics: Option<RawMetricConventions>,
@@ -83,7 +83,7 @@ pub struct RawEnvironment {
     /// Default true; false turns every critical alert of this environment into a warning.
     pub paging: Option<Spanned<bool>>,
     pub quota: Option<Spanned<RawQuota>>,
-    /// LimitRange defaults and the fallback for services that set no resources.
+    /// `LimitRange` defaults and the fallback for services that set no resources.
     pub container_defaults: Option<Spanned<RawResources>>,
     /// Default true: a Compose environment also runs Prometheus and Grafana.
     pub monitoring: Option<Spanned<bool>>,

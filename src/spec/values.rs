@@ -65,11 +65,11 @@ impl Duration {
         self.millis / 1000
     }
 
-    /// The largest exact unit: `300000` ms → `5m`. Valid as a PromQL and Compose duration.
+    /// The largest exact unit: `300000` ms → `5m`. Valid as a `PromQL` and Compose duration.
     pub fn text(self) -> String {
         const UNITS: [(&str, u64); 4] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)];
         for (unit, size) in UNITS {
-            if self.millis >= size && self.millis % size == 0 {
+            if self.millis >= size && self.millis.is_multiple_of(size) {
                 return format!("{}{unit}", self.millis / size);
             }
         }

@@ -1,5 +1,5 @@
 //! Prometheus files → our own `deny_unknown_fields` types: the rule file (also the spec of a
-//! PrometheusRule) and the scrape configuration.
+//! `PrometheusRule`) and the scrape configuration.
 
 use std::collections::BTreeMap;
 

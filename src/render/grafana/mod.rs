@@ -1,7 +1,7 @@
 //! The Grafana target: per environment an overview dashboard and one per service.
 //!
 //! The template owns the dashboard frame (uid, title, the `${datasource}` variable, time
-//! settings); Rust lays out the panels (`panels.rs`) and writes their PromQL. The rendered
+//! settings); Rust lays out the panels (`panels.rs`) and writes their `PromQL`. The rendered
 //! text is parsed and pretty-printed once, so the files diff well.
 
 mod overview;

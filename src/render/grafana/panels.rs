@@ -58,7 +58,7 @@ impl Layout {
     }
 }
 
-/// One PromQL query of a panel.
+/// One `PromQL` query of a panel.
 pub(super) struct Query {
     pub expr: String,
     pub legend: String,

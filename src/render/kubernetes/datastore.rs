@@ -1,4 +1,4 @@
-//! The view of one datastore: in-cluster (StatefulSet and friends) or external (ExternalName).
+//! The view of one datastore: in-cluster (`StatefulSet` and friends) or external (`ExternalName`).
 
 use serde::Serialize;
 
@@ -102,7 +102,7 @@ fn postgres_container(datastore: &Datastore, has_secret: bool, password_file: &s
     let probe = ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", &user];
     let probe = Probe {
         http: None,
-        exec: Some(probe.iter().map(|s| s.to_string()).collect()),
+        exec: Some(probe.iter().map(std::string::ToString::to_string).collect()),
         tcp: false,
         period: 10,
         failures: 6,

@@ -1,8 +1,8 @@
 //! Operator mode (`[platform] prometheus_operator = true`): the environment's rule groups as a
-//! PrometheusRule, a ServiceMonitor per scraped service, and the Grafana dashboards as
-//! ConfigMaps labelled `grafana_dashboard: "1"` (the Grafana sidecar's convention).
+//! `PrometheusRule`, a `ServiceMonitor` per scraped service, and the Grafana dashboards as
+//! `ConfigMaps` labelled `grafana_dashboard: "1"` (the Grafana sidecar's convention).
 //!
-//! The ServiceMonitor pins `service` to the pod's `app.kubernetes.io/name` label, exactly as
+//! The `ServiceMonitor` pins `service` to the pod's `app.kubernetes.io/name` label, exactly as
 //! the annotation-based scrape config does, so the rules see the same labels in both modes.
 
 use serde::Serialize;

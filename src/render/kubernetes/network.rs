@@ -1,4 +1,4 @@
-//! NetworkPolicy peers: who may call a workload and whom it may call.
+//! `NetworkPolicy` peers: who may call a workload and whom it may call.
 
 use serde::Serialize;
 
@@ -74,7 +74,7 @@ pub fn service_policy(env: &Environment, service: &Service) -> Policy {
                 )),
             }),
             Some(Dependency::Datastore(store)) => {
-                policy.egress.push(Rule::pods(vec![store.name.clone()], store.port()))
+                policy.egress.push(Rule::pods(vec![store.name.clone()], store.port()));
             }
             None => {}
         }

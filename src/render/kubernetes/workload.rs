@@ -1,4 +1,4 @@
-//! The view of one service: ServiceAccount, Deployment, Service, HPA, PDB, NetworkPolicy.
+//! The view of one service: `ServiceAccount`, Deployment, Service, HPA, PDB, `NetworkPolicy`.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ pub struct ServiceView<'a> {
     secret_sources: Vec<SecretSource>,
     volumes: Vec<Volume>,
     metrics_port: Option<u16>,
-    /// Operator mode: the Service exposes the metrics port too, for the ServiceMonitor.
+    /// Operator mode: the Service exposes the metrics port too, for the `ServiceMonitor`.
     service_metrics_port: Option<u16>,
     probes: Vec<(&'static str, Probe)>,
     hpa: Option<Hpa>,
@@ -164,7 +164,7 @@ pub(crate) fn volumes(paths: &[String]) -> Vec<Volume> {
 }
 
 /// HTTP paths where given; otherwise the exec command; liveness falls back to a TCP check
-/// on the HTTP port so every container has one (checkov CKV_K8S_8).
+/// on the HTTP port so every container has one (checkov `CKV_K8S_8`).
 fn probes(service: &Service) -> Vec<(&'static str, Probe)> {
     let p = &service.probes;
     let make = |path: &Option<String>, period, failures| -> Option<Probe> {
@@ -210,7 +210,7 @@ fn hpa(service: &Service) -> Option<Hpa> {
         min: a.min,
         max: a.max,
         resources,
-        rps: a.rps.map(|r| trim_number(r)),
+        rps: a.rps.map(trim_number),
         behavior,
     })
 }

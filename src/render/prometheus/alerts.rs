@@ -1,6 +1,6 @@
-//! The standard alerts, with the thresholds of `[alerts]`: ServiceDown, HighErrorRate and
-//! HighLatency for every scraped service; PodCrashLooping, HighMemoryUsage and HighCPUUsage for
-//! every workload (services and in-cluster datastores); DiskSpaceLow for datastore volumes.
+//! The standard alerts, with the thresholds of `[alerts]`: `ServiceDown`, `HighErrorRate` and
+//! `HighLatency` for every scraped service; `PodCrashLooping`, `HighMemoryUsage` and `HighCPUUsage` for
+//! every workload (services and in-cluster datastores); `DiskSpaceLow` for datastore volumes.
 //!
 //! Names are written into the annotations as literals: `$labels` holds the expression's
 //! labels, and the `sum(...) or vector(0)` expressions have none.

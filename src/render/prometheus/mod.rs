@@ -2,7 +2,7 @@
 //! alerts, standard alerts) and the scrape configuration that gives application metrics the
 //! `namespace` and `service` labels every rule selects on.
 //!
-//! Rust builds each rule's PromQL (spec values enter only through `promql::quote`); the
+//! Rust builds each rule's `PromQL` (spec values enter only through `promql::quote`); the
 //! templates own the YAML. Annotation templates such as `{{ $value }}` are plain data here,
 //! so the JSON auto-escape writes them out literally.
 
@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{OutputFile, RenderError, render_template};
 use crate::model::{Environment, Labels, Platform};
 
-/// One rule group, as the rule file and the PrometheusRule hold it.
+/// One rule group, as the rule file and the `PrometheusRule` hold it.
 #[derive(Debug, Serialize)]
 pub(crate) struct Group {
     pub name: String,
