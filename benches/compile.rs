@@ -91,7 +91,7 @@ fn main() {
     let rendered = platc::render::render(&compilation.platform).expect("renders");
     stage("render", &|| drop(platc::render::render(&compilation.platform).ok()));
     stage("verify", &|| {
-        assert!(platc::verify::verify(&rendered).is_ok(), "verifies")
+        assert!(platc::verify::verify(&rendered).is_ok(), "verifies");
     });
     println!(
         "spec: {SERVICES} services x 2 environments, {} KiB of TOML",
