@@ -293,3 +293,15 @@ fn an_environment_with_nothing_to_scrape_builds() {
     let scrape = fs::read_to_string(out.join("prometheus/prod/scrape.yaml")).unwrap();
     assert!(scrape.contains("scrape_configs: []"), "{scrape}");
 }
+
+#[test]
+fn the_readme_example_compiles() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("the README shows a spec") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("readme.toml");
+    fs::write(&spec, &readme[start..end]).unwrap();
+    let output = platc(&["check", &spec.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}

@@ -11,10 +11,12 @@ mod names;
 mod ports;
 mod quantities;
 mod quota;
+mod ranges;
 mod references;
 mod required;
 mod routes;
 mod secrets;
+mod settings;
 mod slo;
 mod values;
 mod warnings;
@@ -39,7 +41,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 13] = [
+const RULES: [Rule; 15] = [
     required::check,
     names::check,
     quantities::check,
@@ -50,6 +52,8 @@ const RULES: [Rule; 13] = [
     routes::check,
     secrets::check,
     quota::check,
+    ranges::check,
+    settings::check,
     slo::check,
     warnings::check,
     compose::check,

@@ -16,6 +16,7 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
             }
         }
     }
+    collisions(cx, out);
     if let Some(team) = &platform.team {
         label_value(team, out);
     }
@@ -101,3 +102,42 @@ fn derived(text: &str, span: crate::spec::Span, out: &mut Diagnostics) {
         ));
     }
 }
+
+/// Services and datastores share object names (Service, `NetworkPolicy`, `ServiceAccount`) in one
+/// namespace, beside the namespace's `default-deny` policy: two of them with one name would
+/// silently replace each other on apply.
+fn collisions(cx: &Context<'_>, out: &mut Diagnostics) {
+    for name in cx
+        .spec
+        .datastores
+        .keys()
+        .filter(|name| cx.spec.services.contains_key(*name))
+    {
+        if let Some(span) = cx.document.key_span(&["datastores", name]) {
+            let mut diagnostic = Diagnostic::new(
+                Code::E0010,
+                span,
+                format!("a service and a datastore are both named `{name}`"),
+            )
+            .with_help("rename one: they would share Kubernetes object names, and `uses` could not tell them apart");
+            if let Some(first) = cx.document.key_span(&["services", name]) {
+                diagnostic = diagnostic.with_label(first, "the service");
+            }
+            out.push(diagnostic);
+        }
+    }
+    for table in ["services", "datastores"] {
+        if let Some(span) = cx.document.key_span(&[table, RESERVED]) {
+            out.push(
+                Diagnostic::new(
+                    Code::E0010,
+                    span,
+                    format!("`{RESERVED}` is the name of the namespace's own NetworkPolicy"),
+                )
+                .with_help("choose another name"),
+            );
+        }
+    }
+}
+
+const RESERVED: &str = "default-deny";

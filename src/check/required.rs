@@ -11,6 +11,20 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 .with_help("add at least one table such as [environments.production]"),
         );
     }
+    for env in cx.envs {
+        if let Some(targets) = &env.settings.targets
+            && targets.value.is_empty()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::E0003,
+                    targets.span.clone(),
+                    format!("environment `{}` has no targets", env.name),
+                )
+                .with_help("targets = [\"kubernetes\"], [\"compose\"] or both"),
+            );
+        }
+    }
     for (_, service) in cx.services() {
         let raw = &service.raw;
         if raw.image.is_none() {

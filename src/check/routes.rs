@@ -38,6 +38,18 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         }
         for service in &env.services {
             let raw = &service.raw;
+            let mut writable: Vec<&str> = Vec::new();
+            for path_value in raw.writable.iter().flatten() {
+                path(path_value, "writable path", out);
+                if writable.contains(&path_value.value.as_str()) {
+                    out.push(Diagnostic::new(
+                        Code::E0051,
+                        path_value.span.clone(),
+                        format!("writable path `{}` is listed twice", path_value.value),
+                    ));
+                }
+                writable.push(&path_value.value);
+            }
             if let Some(probes) = &raw.probes {
                 for probe in [&probes.liveness, &probes.readiness, &probes.startup]
                     .into_iter()

@@ -184,3 +184,64 @@ fn warnings() {
 fn e0003_root_uid() {
     assert_eq!(findings(&format!("{WEB}run_as_user = 0\n")), vec![(Code::E0003, 5)]);
 }
+
+#[test]
+fn e0010_colliding_object_names() {
+    let found = findings(&format!(
+        "{WEB}[datastores.web]\nengine = \"redis\"\n[services.default-deny]\nimage = \"x:1\"\n"
+    ));
+    assert_eq!(found, vec![(Code::E0010, 5), (Code::E0010, 7)]);
+}
+
+#[test]
+fn e0022_counts_that_do_not_fit() {
+    assert_eq!(
+        findings(&format!("{WEB}replicas = 99999999999\n")),
+        vec![(Code::E0022, 5)]
+    );
+    assert_eq!(
+        findings(&format!("{WEB}disruption = {{ min_available = \"150%\" }}\n")),
+        vec![(Code::E0022, 5)]
+    );
+    assert_eq!(
+        findings("[ingress]\nhost = \"a.b\"\nrate_limit_rps = -1\n"),
+        vec![(Code::E0022, 3)]
+    );
+    assert_eq!(
+        findings("[environments.production.quota]\npods = 99999999999\n"),
+        vec![(Code::E0022, 2)]
+    );
+}
+
+#[test]
+fn e0003_settings_that_would_inject_configuration() {
+    let body = "[datastores.cache]\nengine = \"redis\"\nsettings = { \"maxmemory 1\\nrequirepass\" = \"x\", requirepass = \"y\", maxmemory = \"1\\n2\" }\n";
+    let found = findings(body);
+    assert_eq!(found, vec![(Code::E0003, 3)], "every problem is on the settings line");
+}
+
+#[test]
+fn e0051_writable_paths() {
+    assert_eq!(
+        findings(&format!("{WEB}writable = [\"tmp\", \"/a\", \"/a\"]\n")),
+        vec![(Code::E0051, 5)]
+    );
+}
+
+#[test]
+fn e0003_no_targets() {
+    assert_eq!(
+        findings("[environments.production.services.x]\n").len(),
+        1,
+        "an override of nothing"
+    );
+    let text = "[platform]\nname = \"shop\"\n[environments.production]\ntargets = []\n";
+    let document = crate::spec::parse(text).ok().unwrap();
+    let (envs, _) = crate::resolve::resolve(&document);
+    let found: Vec<Code> = super::check(&document, &envs)
+        .into_sorted()
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(found, vec![Code::E0003]);
+}

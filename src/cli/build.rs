@@ -46,6 +46,12 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     })?;
     match &options.out {
         None => {
+            for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {
+                eprintln!(
+                    "note: environment `{}` does not target Kubernetes; build it with -o DIR",
+                    env.name
+                );
+            }
             print!("{}", kubernetes_stream(&files));
             Ok(ExitCode::SUCCESS)
         }

@@ -49,16 +49,29 @@ impl Drift {
     }
 }
 
+/// The manifest's entries. Only plain relative paths inside the folder count: an entry that
+/// is absolute, climbs out with `..`, or names platc's own bookkeeping is ignored, so an
+/// edited manifest can never make platc delete anything outside what it generates.
 fn read_manifest(dir: &Path) -> io::Result<BTreeSet<String>> {
     match fs::read_to_string(dir.join(MANIFEST)) {
         Ok(text) => Ok(text
             .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter(|l| is_generated_path(l))
             .map(str::to_string)
             .collect()),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(BTreeSet::new()),
         Err(error) => Err(error),
     }
+}
+
+fn is_generated_path(line: &str) -> bool {
+    !line.is_empty()
+        && !line.starts_with('#')
+        && !line.starts_with('/')
+        && !line.contains('\\')
+        && line
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with(".platc"))
 }
 
 fn stale(previous: &BTreeSet<String>, files: &[OutputFile], scope: &Scope) -> Vec<String> {
@@ -92,15 +105,25 @@ pub fn check_tree(dir: &Path, files: &[OutputFile], scope: &Scope) -> io::Result
 pub fn write_tree(dir: &Path, files: &[OutputFile], scope: &Scope) -> io::Result<Vec<String>> {
     let previous = read_manifest(dir)?;
     refuse_foreign_files(dir, files, &previous)?;
-    let staging = dir.join(STAGING);
+    // A folder of its own for this run: a staging folder that is already there (a user's,
+    // or one left by a killed run) is never touched.
+    let staging = dir.join(format!("{STAGING}-{}", std::process::id()));
     if staging.exists() {
-        fs::remove_dir_all(&staging)?; // left by a run that was killed
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists; remove it and retry", staging.display()),
+        ));
     }
     let staged = stage(&staging, files);
     if let Err(error) = staged {
         let _ = fs::remove_dir_all(&staging);
         return Err(error);
     }
+    // Claim every new file before moving any into place: if the run is interrupted now, the
+    // next run recognises them as its own and finishes the job.
+    let mut claimed = previous.clone();
+    claimed.extend(files.iter().map(|f| f.path.clone()));
+    write_manifest(dir, &staging, &claimed)?;
     for file in files {
         let target = dir.join(&file.path);
         if let Some(parent) = target.parent() {
@@ -114,20 +137,38 @@ pub fn write_tree(dir: &Path, files: &[OutputFile], scope: &Scope) -> io::Result
     }
     let mut manifest: BTreeSet<String> = previous.into_iter().filter(|p| !scope.contains(p)).collect();
     manifest.extend(files.iter().map(|f| f.path.clone()));
-    let text = std::iter::once(HEADER.to_string())
-        .chain(manifest)
+    write_manifest(dir, &staging, &manifest)?;
+    fs::remove_dir_all(&staging)?;
+    Ok(removed)
+}
+
+/// Replaces the manifest atomically (written in the staging folder, renamed into place).
+fn write_manifest(dir: &Path, staging: &Path, entries: &BTreeSet<String>) -> io::Result<()> {
+    let text = std::iter::once(HEADER)
+        .chain(entries.iter().map(String::as_str))
         .collect::<Vec<_>>()
         .join("\n")
         + "\n";
     fs::write(staging.join(MANIFEST), text)?;
-    fs::rename(staging.join(MANIFEST), dir.join(MANIFEST))?;
-    fs::remove_dir_all(&staging)?;
-    Ok(removed)
+    fs::rename(staging.join(MANIFEST), dir.join(MANIFEST))
 }
 
 fn refuse_foreign_files(dir: &Path, files: &[OutputFile], previous: &BTreeSet<String>) -> io::Result<()> {
     for file in files {
         let target = dir.join(&file.path);
+        let mut ancestor = target.parent();
+        while let Some(folder) = ancestor.filter(|f| *f != dir) {
+            if folder.exists() && !folder.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{} is a file, but platc needs a folder there (nothing was written)",
+                        folder.display()
+                    ),
+                ));
+            }
+            ancestor = folder.parent();
+        }
         if target.is_dir() || (target.exists() && !previous.contains(&file.path)) {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
@@ -196,7 +237,52 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.path().join("k/a/one.yaml")).unwrap(), "1b");
         assert!(!dir.path().join("k/a/two.yaml").exists());
         assert_eq!(fs::read_to_string(dir.path().join("k/a/mine.txt")).unwrap(), "user");
-        assert!(!dir.path().join(STAGING).exists());
+        let leftovers = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(STAGING));
+        assert_eq!(leftovers.count(), 0, "the staging folder is gone");
+    }
+
+    #[test]
+    fn a_tampered_manifest_cannot_delete_anything_outside() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        fs::create_dir_all(&dir).unwrap();
+        let victim = root.path().join("victim.txt");
+        fs::write(&victim, "keep").unwrap();
+        write_tree(&dir, &[file("k/a/x.yaml", "1")], &Scope::All).unwrap();
+        let mut manifest = fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        manifest.push_str(&format!("../victim.txt\n{}\n.platc-manifest\n", victim.display()));
+        fs::write(dir.join(MANIFEST), manifest).unwrap();
+        write_tree(&dir, &[file("k/a/x.yaml", "2")], &Scope::All).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+    }
+
+    #[test]
+    fn a_users_staging_like_folder_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join(STAGING)).unwrap();
+        fs::write(dir.path().join(STAGING).join("notes.txt"), "mine").unwrap();
+        write_tree(dir.path(), &[file("k/a/x.yaml", "1")], &Scope::All).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join(STAGING).join("notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_file_where_a_folder_must_go_stops_the_run_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("k")).unwrap();
+        fs::write(dir.path().join("k/a"), "a file").unwrap();
+        let error = write_tree(
+            dir.path(),
+            &[file("g/a/one.json", "{}"), file("k/a/x.yaml", "1")],
+            &Scope::All,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("is a file"), "{error}");
+        assert!(!dir.path().join("g").exists(), "nothing was written");
     }
 
     #[test]

@@ -98,13 +98,7 @@ pub fn render(
         serde_json::json!({ "resources": resources }),
     )?;
     files.push(("kustomization.yaml".to_string(), kustomization));
-    Ok(files
-        .into_iter()
-        .map(|(name, contents)| OutputFile {
-            path: format!("{dir}/{name}"),
-            contents,
-        })
-        .collect())
+    Ok(super::in_folder(&dir, files))
 }
 
 #[derive(Serialize)]

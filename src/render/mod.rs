@@ -108,6 +108,17 @@ fn render_environment(
     Ok(files)
 }
 
+/// `(name, contents)` pairs as files under `dir`.
+pub(crate) fn in_folder(dir: &str, files: Vec<(String, String)>) -> Vec<OutputFile> {
+    files
+        .into_iter()
+        .map(|(name, contents)| OutputFile {
+            path: format!("{dir}/{name}"),
+            contents,
+        })
+        .collect()
+}
+
 /// Renders one template with a serializable context.
 pub(crate) fn render_template(
     env: &minijinja::Environment<'static>,

@@ -58,13 +58,7 @@ pub fn render(
         files.extend(monitoring(templates, platform, env)?);
     }
     let dir = format!("compose/{}", env.name);
-    Ok(files
-        .into_iter()
-        .map(|(name, contents)| OutputFile {
-            path: format!("{dir}/{name}"),
-            contents,
-        })
-        .collect())
+    Ok(super::in_folder(&dir, files))
 }
 
 fn json_error(error: serde_json::Error) -> RenderError {
