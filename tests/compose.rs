@@ -1,25 +1,9 @@
-//! The Compose target as a whole: snapshots of every Compose tree, the trip of hostile
-//! values through escaping, determinism, and (when installed) the real Compose loader.
+//! The Compose target end to end: hostile values through escaping, and (when installed) the
+//! real Compose loader. The trees themselves are byte-for-byte golden files (tests/golden.rs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use platc::render::OutputFile;
-
-/// `specs/*.toml`, and the shared examples when the repository sits beside them.
-fn spec_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in [root.join("specs"), root.join("../shared/spec/examples")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        files.extend(
-            entries
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml")),
-        );
-    }
-    files.sort();
-    files
-}
 
 fn build(path: &Path) -> Vec<OutputFile> {
     let text = std::fs::read_to_string(path).unwrap();
@@ -30,31 +14,6 @@ fn build(path: &Path) -> Vec<OutputFile> {
         panic!("{} does not render", path.display())
     };
     files
-}
-
-#[test]
-fn compose_trees_snapshot() {
-    for spec in spec_files() {
-        let case = spec.file_stem().unwrap().to_string_lossy().to_string();
-        // The rule file and dashboards belong to the Prometheus and Grafana targets (and their
-        // tests); the Compose tree only carries them.
-        let owned = |f: &&OutputFile| {
-            f.path.starts_with("compose/")
-                && !f.path.ends_with("/prometheus/rules.yaml")
-                && !f.path.contains("/grafana/dashboards/")
-        };
-        for file in build(&spec).iter().filter(owned) {
-            let name = format!("{case}__{}", file.path.replace('/', "__"));
-            insta::assert_snapshot!(name, file.contents);
-        }
-    }
-}
-
-#[test]
-fn output_is_deterministic() {
-    for spec in spec_files() {
-        assert_eq!(build(&spec), build(&spec), "{}", spec.display());
-    }
 }
 
 fn ledger() -> (toml::Table, Vec<OutputFile>) {

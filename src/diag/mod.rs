@@ -81,10 +81,6 @@ impl Diagnostics {
         self.0.iter().any(Diagnostic::is_error)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Sorted, with exact repeats removed (the same base value seen by every environment
     /// is reported once).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {

@@ -133,10 +133,6 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn min_replicas(&self) -> u32 {
-        self.autoscale.as_ref().map_or(self.replicas, |a| a.min)
-    }
-
     pub fn max_replicas(&self) -> u32 {
         self.autoscale.as_ref().map_or(self.replicas, |a| a.max)
     }

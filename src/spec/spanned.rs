@@ -23,14 +23,6 @@ impl<T> Spanned<T> {
     pub fn new(value: T, span: Span) -> Self {
         Self { value, span }
     }
-
-    pub fn as_ref(&self) -> Spanned<&T> {
-        Spanned::new(&self.value, self.span.clone())
-    }
-
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
-        Spanned::new(f(self.value), self.span)
-    }
 }
 
 impl<T> std::ops::Deref for Spanned<T> {

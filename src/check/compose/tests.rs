@@ -5,10 +5,9 @@ use crate::diag::Code;
 const HEAD: &str = "[platform]\nname = \"shop\"\n[environments.dev]\ntargets = [\"compose\"]\n";
 const WEB: &str = "[services.web]\nimage = \"web:1\"\nport = 8080\nprobes = { readiness = \"/ready\" }\n";
 
-/// (code, line) of every compose diagnostic for `HEAD + body`; lines count from the body.
-fn findings(body: &str) -> Vec<(Code, usize)> {
-    let text = format!("{HEAD}{body}");
-    let document = crate::spec::parse(&text).expect("the test spec parses");
+/// Every diagnostic the Compose rule finds in a whole spec.
+fn diagnostics(text: &str) -> Vec<crate::diag::Diagnostic> {
+    let document = crate::spec::parse(text).expect("the test spec parses");
     let (envs, _) = crate::resolve::resolve(&document);
     let mut out = crate::diag::Diagnostics::default();
     let context = super::Context {
@@ -17,16 +16,16 @@ fn findings(body: &str) -> Vec<(Code, usize)> {
         envs: &envs,
     };
     super::check(&context, &mut out);
-    let mut found: Vec<(Code, usize)> = out
-        .into_sorted()
+    out.into_sorted()
+}
+
+/// (code, line) of every compose diagnostic for `HEAD + body`; lines count from the body.
+fn findings(body: &str) -> Vec<(Code, usize)> {
+    let text = format!("{HEAD}{body}");
+    let line = |start: usize| text[..start].matches('\n').count() + 1 - HEAD.matches('\n').count();
+    let mut found: Vec<(Code, usize)> = diagnostics(&text)
         .iter()
-        .map(|d| {
-            let start = d.span.clone().map_or(0, |s| s.start);
-            (
-                d.code,
-                text[..start].matches('\n').count() + 1 - HEAD.matches('\n').count(),
-            )
-        })
+        .map(|d| (d.code, line(d.span.clone().map_or(0, |s| s.start))))
         .collect();
     found.dedup();
     found
@@ -40,16 +39,7 @@ fn a_clean_compose_environment_has_no_findings() {
 #[test]
 fn kubernetes_environments_are_not_checked() {
     let kubernetes_only = "[platform]\nname = \"shop\"\n[environments.dev]\n[services.grafana]\nimage = \"g:1\"\n";
-    let document = crate::spec::parse(kubernetes_only).unwrap();
-    let (envs, _) = crate::resolve::resolve(&document);
-    let mut out = crate::diag::Diagnostics::default();
-    let context = super::Context {
-        document: &document,
-        spec: &document.spec,
-        envs: &envs,
-    };
-    super::check(&context, &mut out);
-    assert!(out.into_sorted().is_empty());
+    assert!(diagnostics(kubernetes_only).is_empty());
 }
 
 #[test]

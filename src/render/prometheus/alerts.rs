@@ -116,49 +116,37 @@ fn workload_alerts(platform: &Platform, env: &Environment, name: &str, kind: &st
             ),
         ],
     );
-    let memory = Decimal::from_f64(thresholds.memory);
-    let memory_alert = Rule::alert(
-        "HighMemoryUsage",
-        format!(
-            "max by (pod) (container_memory_working_set_bytes{container}) / max by (pod) (kube_pod_container_resource_limits{}) > {memory}",
-            limit("memory")
-        ),
-        labels("warning"),
-        [
-            ("summary", format!("{name} memory usage is close to its limit in {ns}")),
-            (
-                "description",
-                format!(
-                    "Pod {{{{ $labels.pod }}}} ({kind} {name}) uses {{{{ $value | humanizePercentage }}}} \
-                     of its memory limit (threshold {}%).",
-                    memory.ratio_to_percent()
-                ),
+    let usage = |alert: &str, resource: &str, used: String, threshold: f64| {
+        let threshold = Decimal::from_f64(threshold);
+        let label = if resource == "cpu" { "CPU" } else { resource };
+        Rule::alert(
+            alert,
+            format!(
+                "{used} / max by (pod) (kube_pod_container_resource_limits{}) > {threshold}",
+                limit(resource)
             ),
-        ],
-    )
-    .lasting("15m".into());
-    let cpu = Decimal::from_f64(thresholds.cpu);
-    let cpu_alert = Rule::alert(
-        "HighCPUUsage",
-        format!(
-            "sum by (pod) (rate(container_cpu_usage_seconds_total{container}[5m])) / max by (pod) (kube_pod_container_resource_limits{}) > {cpu}",
-            limit("cpu")
-        ),
-        labels("warning"),
-        [
-            ("summary", format!("{name} CPU usage is close to its limit in {ns}")),
-            (
-                "description",
-                format!(
-                    "Pod {{{{ $labels.pod }}}} ({kind} {name}) uses {{{{ $value | humanizePercentage }}}} \
-                     of its CPU limit (threshold {}%).",
-                    cpu.ratio_to_percent()
+            labels("warning"),
+            [
+                ("summary", format!("{name} {label} usage is close to its limit in {ns}")),
+                (
+                    "description",
+                    format!(
+                        "Pod {{{{ $labels.pod }}}} ({kind} {name}) uses {{{{ $value | humanizePercentage }}}} \
+                         of its {label} limit (threshold {}%).",
+                        threshold.ratio_to_percent()
+                    ),
                 ),
-            ),
-        ],
-    )
-    .lasting("15m".into());
-    [crash, memory_alert, cpu_alert]
+            ],
+        )
+        .lasting("15m".into())
+    };
+    let memory = format!("max by (pod) (container_memory_working_set_bytes{container})");
+    let cpu = format!("sum by (pod) (rate(container_cpu_usage_seconds_total{container}[5m]))");
+    [
+        crash,
+        usage("HighMemoryUsage", "memory", memory, thresholds.memory),
+        usage("HighCPUUsage", "cpu", cpu, thresholds.cpu),
+    ]
 }
 
 /// The used fraction of the datastore's volumes (`data-<ds>-<n>` claims).
