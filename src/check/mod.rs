@@ -5,6 +5,8 @@
 //! seen by several environments yields the same diagnostic each time, which `Diagnostics`
 //! reports once.
 
+mod alerting;
+mod alerts;
 mod autoscale;
 mod compose;
 mod names;
@@ -41,7 +43,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 15] = [
+const RULES: [Rule; 17] = [
     required::check,
     names::check,
     quantities::check,
@@ -57,6 +59,8 @@ const RULES: [Rule; 15] = [
     slo::check,
     warnings::check,
     compose::check,
+    alerting::check,
+    alerts::check,
 ];
 
 pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {

@@ -6,7 +6,8 @@
 //! `environments.<env>.services.<svc>`. Tables merge key by key; scalars and arrays replace.
 //!
 //! Merging happens on the spanned TOML tree, so every effective value still points at the
-//! line of the layer that set it. Built-in defaults are applied later, by the model builder.
+//! line of the layer that set it. `[alerting]` is layered the same way: base, then
+//! `environments.<env>.alerting`. Built-in defaults are applied later, by the model builder.
 
 mod merge;
 
@@ -15,7 +16,7 @@ use std::borrow::Cow;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
-use crate::spec::{Document, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
+use crate::spec::{Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
 
 pub struct EnvView {
     pub name: String,
@@ -24,6 +25,8 @@ pub struct EnvView {
     pub ingress: Option<RawIngress>,
     pub services: Vec<ServiceView>,
     pub datastores: Vec<DatastoreView>,
+    /// `[alerting]` with `environments.<env>.alerting` merged over it.
+    pub alerting: Option<RawAlerting>,
 }
 
 pub struct ServiceView {
@@ -69,6 +72,7 @@ pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
                     .keys()
                     .filter_map(|ds| resolver.datastore(ds))
                     .collect(),
+                alerting: resolver.alerting(),
             }
         })
         .collect();
@@ -99,6 +103,12 @@ impl<'d> Resolver<'_, 'd> {
 
     fn ingress(&mut self) -> Option<RawIngress> {
         let layers = [self.layer(&["ingress"]), self.env_layer(&["ingress"])];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        self.deserialize(merged)
+    }
+
+    fn alerting(&mut self) -> Option<RawAlerting> {
+        let layers = [self.layer(&["alerting"]), self.env_layer(&["alerting"])];
         let merged = merge::layers(layers.into_iter().flatten())?;
         self.deserialize(merged)
     }

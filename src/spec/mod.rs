@@ -4,11 +4,15 @@
 //! unknown key (E0002) and every wrong type or missing key (E0003) is reported, each at
 //! its own line, before anything is deserialized.
 
+pub mod alerting;
+pub mod promql;
 pub mod raw;
+pub mod schedule;
 mod shape;
 mod spanned;
 pub mod values;
 
+pub use alerting::*;
 pub use raw::*;
 pub use spanned::{Span, Spanned};
 
@@ -19,6 +23,8 @@ use crate::diag::{Code, Diagnostic};
 
 /// The parsed spec: the tree (for merging layers and finding key spans) and its typed form.
 pub struct Document<'a> {
+    /// The spec's text, for diagnostics that point inside a string value.
+    pub text: &'a str,
     pub root: toml::Spanned<DeTable<'a>>,
     pub spec: RawSpec,
 }
@@ -44,7 +50,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     let spec = deserialize::<RawSpec>(root.clone()).map_err(|error| {
         vec![error.unwrap_or_else(|| Diagnostic::whole_file(Code::E0003, "the spec does not match its schema"))]
     })?;
-    Ok(Document { root, spec })
+    Ok(Document { text, root, spec })
 }
 
 /// Deserializes a (possibly merged) table, keeping the spans of its values.
