@@ -11,6 +11,7 @@ pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;
 mod templates;
+pub(crate) mod yaml;
 
 use crate::model::Platform;
 

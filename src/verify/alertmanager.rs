@@ -144,7 +144,11 @@ pub fn verify(text: &str) -> Result<(), String> {
         if route.matchers.is_empty() {
             return Err(format!("the route to `{}` matches every alert", route.receiver));
         }
-        if let Some(missing) = route.mute_time_intervals.iter().find(|m| !intervals.contains(&m.as_str())) {
+        if let Some(missing) = route
+            .mute_time_intervals
+            .iter()
+            .find(|m| !intervals.contains(&m.as_str()))
+        {
             return Err(format!("a route is muted by `{missing}`, which is not defined"));
         }
     }
@@ -179,10 +183,18 @@ fn channel_files(receiver: &Receiver) -> Result<(), String> {
         .map(|c| &c.routing_key_file)
         .chain(receiver.slack_configs.iter().map(|c| &c.api_url_file))
         .chain(receiver.webhook_configs.iter().map(|c| &c.url_file))
-        .chain(receiver.email_configs.iter().filter_map(|c| c.auth_password_file.as_ref()));
+        .chain(
+            receiver
+                .email_configs
+                .iter()
+                .filter_map(|c| c.auth_password_file.as_ref()),
+        );
     for file in files {
         if !file.starts_with(&format!("{SECRETS_DIR}/")) {
-            return Err(format!("receiver `{}` reads a secret outside {SECRETS_DIR}: {file}", receiver.name));
+            return Err(format!(
+                "receiver `{}` reads a secret outside {SECRETS_DIR}: {file}",
+                receiver.name
+            ));
         }
     }
     Ok(())

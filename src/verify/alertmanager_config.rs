@@ -144,12 +144,18 @@ pub(super) fn verify(document: serde_json::Value) -> Result<(), String> {
     let mut routes = vec![&spec.route];
     while let Some(route) = routes.pop() {
         if !defined.contains(&route.receiver.as_str()) {
-            return Err(format!("a route sends to receiver `{}`, which is not defined", route.receiver));
+            return Err(format!(
+                "a route sends to receiver `{}`, which is not defined",
+                route.receiver
+            ));
         }
         routes.extend(&route.routes);
     }
     let allowed = ["weekdays", "times"];
-    let interval_keys = spec.mute_time_intervals.iter().flat_map(|m| m.time_intervals.iter().flat_map(BTreeMap::keys));
+    let interval_keys = spec
+        .mute_time_intervals
+        .iter()
+        .flat_map(|m| m.time_intervals.iter().flat_map(BTreeMap::keys));
     if let Some(key) = interval_keys.into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(format!("a time interval has field `{key}`"));
     }

@@ -16,11 +16,27 @@ struct ComposeFile {
     services: BTreeMap<String, Service>,
     #[serde(default)]
     volumes: BTreeMap<String, Volume>,
+    #[serde(default)]
+    secrets: BTreeMap<String, Secret>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Volume {}
+
+/// Read from a host variable: secrets are never values in the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Secret {
+    environment: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretMount {
+    source: String,
+    target: String,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +51,8 @@ struct Service {
     ports: Vec<String>,
     #[serde(default)]
     volumes: Vec<String>,
+    #[serde(default)]
+    secrets: Vec<SecretMount>,
     healthcheck: Option<Healthcheck>,
     #[serde(default)]
     depends_on: BTreeMap<String, DependsOn>,
@@ -97,6 +115,9 @@ pub fn verify(text: &str) -> Result<(), String> {
     for (name, service) in &file.services {
         self::service(&file, service).map_err(|e| format!("service {name}: {e}"))?;
     }
+    if let Some((name, _)) = file.secrets.iter().find(|(_, s)| !s.environment.starts_with("PLATC_")) {
+        return Err(format!("secret {name} is read from a variable platc does not own"));
+    }
     Ok(())
 }
 
@@ -151,6 +172,14 @@ fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
         let source = volume.split(':').next().unwrap_or_default();
         if !source.starts_with("./") && !file.volumes.contains_key(source) {
             return Err(format!("volume `{source}` is not declared"));
+        }
+    }
+    for secret in &service.secrets {
+        if !file.secrets.contains_key(&secret.source) || !secret.target.starts_with('/') {
+            return Err(format!(
+                "secret `{}` is not declared or not mounted at an absolute path",
+                secret.source
+            ));
         }
     }
     let r = &service.deploy.resources;

@@ -93,7 +93,11 @@ struct MuteInterval {
 }
 
 /// `(file name under kubernetes/<env>/, contents)`, when the environment has alerting.
-pub(crate) fn file(platform: &Platform, env: &Environment, labels: Labels) -> Result<Option<(String, String)>, RenderError> {
+pub(crate) fn file(
+    platform: &Platform,
+    env: &Environment,
+    labels: Labels,
+) -> Result<Option<(String, String)>, RenderError> {
     let Some(alerting) = &env.alerting else { return Ok(None) };
     let object = AlertmanagerConfig {
         api_version: "monitoring.coreos.com/v1alpha1",
@@ -105,7 +109,7 @@ pub(crate) fn file(platform: &Platform, env: &Environment, labels: Labels) -> Re
         },
         spec: spec(alerting),
     };
-    let yaml = serde_norway::to_string(&object).map_err(|e| RenderError(format!("AlertmanagerConfig: {e}")))?;
+    let yaml = crate::render::yaml::document(&object).map_err(|e| RenderError(format!("AlertmanagerConfig: {e}")))?;
     Ok(Some(("monitoring/alertmanager-config.yaml".to_string(), yaml)))
 }
 

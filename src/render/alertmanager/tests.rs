@@ -32,7 +32,9 @@ smtp = { host = "smtp.example.com:587", from = "am@example.com", password = "ale
 "##;
 
 fn platform() -> Platform {
-    crate::compile(SPEC).unwrap_or_else(|_| panic!("the test spec compiles")).platform
+    crate::compile(SPEC)
+        .unwrap_or_else(|_| panic!("the test spec compiles"))
+        .platform
 }
 
 fn yaml(text: &str) -> serde_json::Value {
@@ -45,7 +47,10 @@ fn severities_route_to_their_receivers_and_secrets_are_files() {
     let production = &platform.environments[0];
     let config = yaml(&super::config_text(&platform, production).unwrap().unwrap());
     let route = &config["route"];
-    assert_eq!(route["receiver"], "chat", "unrouted severities go to the warning receiver");
+    assert_eq!(
+        route["receiver"], "chat",
+        "unrouted severities go to the warning receiver"
+    );
     assert_eq!(route["repeat_interval"], "2h");
     assert_eq!(route["routes"][0]["receiver"], "oncall");
     assert_eq!(route["routes"][0]["matchers"][0], "severity=\"critical\"");
@@ -57,7 +62,10 @@ fn severities_route_to_their_receivers_and_secrets_are_files() {
         "/etc/alertmanager/secrets/alerting/pd-key"
     );
     assert_eq!(by_name("chat")["slack_configs"][0]["channel"], "#shop");
-    assert_eq!(by_name("hook")["webhook_configs"][0]["url_file"], "/etc/alertmanager/secrets/alerting/hook-url");
+    assert_eq!(
+        by_name("hook")["webhook_configs"][0]["url_file"],
+        "/etc/alertmanager/secrets/alerting/hook-url"
+    );
     assert_eq!(
         by_name("mail")["email_configs"][0]["auth_password_file"],
         "/etc/alertmanager/secrets/alerting/smtp"
@@ -68,12 +76,19 @@ fn severities_route_to_their_receivers_and_secrets_are_files() {
 #[test]
 fn a_services_critical_holds_its_warnings_and_service_down_its_symptoms() {
     let platform = platform();
-    let config = yaml(&super::config_text(&platform, &platform.environments[0]).unwrap().unwrap());
+    let config = yaml(
+        &super::config_text(&platform, &platform.environments[0])
+            .unwrap()
+            .unwrap(),
+    );
     let rules = config["inhibit_rules"].as_array().unwrap();
     assert_eq!(rules[0]["source_matchers"][0], "severity=\"critical\"");
     assert_eq!(rules[0]["target_matchers"][0], "severity=\"warning\"");
     assert_eq!(rules[1]["source_matchers"][0], "alertname=\"ServiceDown\"");
-    assert_eq!(rules[1]["target_matchers"][0], "alertname=~\"HighErrorRate|HighLatency|SLOErrorBudgetBurn\"");
+    assert_eq!(
+        rules[1]["target_matchers"][0],
+        "alertname=~\"HighErrorRate|HighLatency|SLOErrorBudgetBurn\""
+    );
     for rule in rules {
         assert_eq!(rule["equal"], serde_json::json!(["namespace", "service"]));
     }

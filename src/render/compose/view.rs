@@ -11,6 +11,8 @@ pub struct ComposeView {
     pub name: String,
     pub containers: Vec<Container>,
     pub volumes: Vec<String>,
+    /// Top-level secrets: (name, host variable it is read from).
+    pub secrets: Vec<(String, String)>,
 }
 
 /// One Compose service. Hardening (read-only root, no capabilities, no-new-privileges) is
@@ -26,6 +28,8 @@ pub struct Container {
     /// Only the ingress publishes (one port, `PLATC_HTTP_PORT`).
     pub publish: bool,
     pub volumes: Vec<String>,
+    /// (secret name, absolute path it is mounted at).
+    pub secrets: Vec<(String, String)>,
     pub healthcheck: Option<Healthcheck>,
     pub depends_on: Vec<(String, &'static str)>,
     pub user: String,
@@ -46,6 +50,7 @@ impl Container {
             environment: Vec::new(),
             publish: false,
             volumes: Vec::new(),
+            secrets: Vec::new(),
             healthcheck: None,
             depends_on: Vec::new(),
             user,
