@@ -12,9 +12,7 @@ fn platc(args: &[&str]) -> Output {
 }
 
 fn example(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "specs", "examples", name]
-        .iter()
-        .collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "specs", "examples", name].iter().collect();
     path.to_string_lossy().into_owned()
 }
 
