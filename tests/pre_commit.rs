@@ -13,13 +13,11 @@ fn the_hooks_match_platform_specs_and_nothing_else() {
     let other = "Cargo.toml pyproject.toml platforms.toml myplatform.toml .cargo/config.toml";
     for hook in &hooks {
         let pattern = hook["files"].as_str().expect("every hook sets files");
-        let script = format!(
-            "import re, sys\np = re.compile(sys.argv[1])\n\
+        let script = "import re, sys\np = re.compile(sys.argv[1])\n\
              bad = [f for f in sys.argv[2].split() if not p.search(f)] + [f for f in sys.argv[3].split() if p.search(f)]\n\
-             print(' '.join(bad))"
-        );
+             print(' '.join(bad))";
         let Ok(output) = Command::new("python3")
-            .args(["-c", &script, pattern, matching, other])
+            .args(["-c", script, pattern, matching, other])
             .output()
         else {
             eprintln!("skipped: python3 is not installed");
