@@ -20,11 +20,7 @@ struct ComposeFile {
     secrets: BTreeMap<String, Secret>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Volume {}
-
-/// Read from a host variable: secrets are never values in the file.
+/// A secret read from the host variable it names; never a value or a file of ours.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Secret {
@@ -37,6 +33,10 @@ struct SecretMount {
     source: String,
     target: String,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Volume {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,11 +112,11 @@ pub fn verify(text: &str) -> Result<(), String> {
     if file.name.is_empty() {
         return Err("empty project name".into());
     }
+    if let Some((name, _)) = file.secrets.iter().find(|(name, s)| *name != &s.environment) {
+        return Err(format!("secret `{name}` is not read from the variable of its name"));
+    }
     for (name, service) in &file.services {
         self::service(&file, service).map_err(|e| format!("service {name}: {e}"))?;
-    }
-    if let Some((name, _)) = file.secrets.iter().find(|(_, s)| !s.environment.starts_with("PLATC_")) {
-        return Err(format!("secret {name} is read from a variable platc does not own"));
     }
     Ok(())
 }
@@ -168,18 +168,18 @@ fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
             condition => return Err(format!("waits for `{target}` with `{condition}`")),
         }
     }
+    for mount in &service.secrets {
+        if !file.secrets.contains_key(&mount.source) || !mount.target.starts_with('/') {
+            return Err(format!(
+                "secret `{}` is not declared or not mounted at an absolute path",
+                mount.source
+            ));
+        }
+    }
     for volume in &service.volumes {
         let source = volume.split(':').next().unwrap_or_default();
         if !source.starts_with("./") && !file.volumes.contains_key(source) {
             return Err(format!("volume `{source}` is not declared"));
-        }
-    }
-    for secret in &service.secrets {
-        if !file.secrets.contains_key(&secret.source) || !secret.target.starts_with('/') {
-            return Err(format!(
-                "secret `{}` is not declared or not mounted at an absolute path",
-                secret.source
-            ));
         }
     }
     let r = &service.deploy.resources;

@@ -94,10 +94,9 @@ pub fn grafana() -> Container {
     c
 }
 
-/// Alertmanager with the environment's configuration, each receiver secret mounted where
-/// the configuration reads it. Returns the container and the top-level secrets
-/// `(name, host variable)` it needs.
-pub fn alertmanager(alerting: &Alerting) -> (Container, Vec<(String, String)>) {
+/// Alertmanager with the environment's configuration, each receiver secret a Compose secret
+/// (read from the host variable of its name) mounted where the configuration reads it.
+pub fn alertmanager(alerting: &Alerting) -> Container {
     let limits = resources("50m", "64Mi", "250m", "256Mi");
     let mut c = Container::new(ALERTMANAGER, ALERTMANAGER_IMAGE, "65534:65534".into(), &limits);
     c.command = [
@@ -112,22 +111,12 @@ pub fn alertmanager(alerting: &Alerting) -> (Container, Vec<(String, String)>) {
     ];
     let test = ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9093/-/ready"];
     c.healthcheck = Some(Healthcheck::new(test.map(String::from).to_vec(), 5, "10s"));
-    let secrets: Vec<(String, String)> = alerting
-        .secrets()
-        .into_iter()
-        .map(|secret| (secret_name(secret), alerting_variable(secret)))
-        .collect();
     c.secrets = alerting
         .secrets()
         .into_iter()
-        .map(|secret| (secret_name(secret), secret_file(secret)))
+        .map(|secret| (alerting_variable(secret), secret_file(secret)))
         .collect();
-    (c, secrets)
-}
-
-/// The Compose secret of a secret ref: `alerting-<secret>-<key>` in Compose's name alphabet.
-fn secret_name(secret: &SecretRef) -> String {
-    format!("alerting-{}-{}", secret.name, secret.key)
+    c
 }
 
 /// The host variable a secret ref is read from: `PLATC_ALERTING_<SECRET>_<KEY>`, uppercased,

@@ -11,8 +11,8 @@ pub struct ComposeView {
     pub name: String,
     pub containers: Vec<Container>,
     pub volumes: Vec<String>,
-    /// Top-level secrets: (name, host variable it is read from).
-    pub secrets: Vec<(String, String)>,
+    /// Compose secrets, each read from the host variable of the same name.
+    pub secrets: Vec<String>,
 }
 
 /// One Compose service. Hardening (read-only root, no capabilities, no-new-privileges) is
@@ -28,7 +28,7 @@ pub struct Container {
     /// Only the ingress publishes (one port, `PLATC_HTTP_PORT`).
     pub publish: bool,
     pub volumes: Vec<String>,
-    /// (secret name, absolute path it is mounted at).
+    /// (Compose secret, mount path): secret files, mounted read-only by Compose.
     pub secrets: Vec<(String, String)>,
     pub healthcheck: Option<Healthcheck>,
     pub depends_on: Vec<(String, &'static str)>,
