@@ -1,12 +1,18 @@
-//! The Prometheus target: per environment a rule file (SLO recording rules, burn-rate
-//! alerts, standard alerts) and the scrape configuration that gives application metrics the
-//! `namespace` and `service` labels every rule selects on.
+//! The Prometheus target: per environment a rule file (constant series, SLO recording rules,
+//! burn-rate alerts, standard alerts) and the scrape configuration that gives application
+//! metrics the `namespace` and `service` labels every rule selects on.
+//!
+//! Rules are generic: written once per environment over every workload, aggregated
+//! `by (namespace, service)` and joined to the constant series of `info` (one per workload
+//! and per SLO) for what differs per service. The rule count grows with those constants
+//! only, and annotations name the service through `$labels`.
 //!
 //! Rust builds each rule's `PromQL` (spec values enter only through `promql::quote`); the
 //! templates own the YAML. Annotation templates such as `{{ $value }}` are plain data here,
-//! so the JSON auto-escape writes them out literally.
+//! written out literally (multi-line ones as block scalars).
 
 mod alerts;
+mod info;
 pub(crate) mod slo;
 
 use serde::Serialize;
@@ -68,6 +74,7 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
     let slo = slo::rules(platform, env);
     let groups = [
+        ("info", None, info::rules(env)),
         ("slo-sli", None, slo.sli),
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
@@ -127,12 +134,9 @@ pub fn render(
     ])
 }
 
-/// `severity`, `namespace`, `service` and (when the platform has one) `team`.
-pub(crate) fn alert_labels(platform: &Platform, env: &Environment, service: &str, severity: &str) -> Labels {
+/// `team`, when the platform has one: the static label of every alert.
+pub(crate) fn team_label(platform: &Platform) -> Labels {
     let mut labels = Labels::new();
-    labels.insert("severity".into(), severity.into());
-    labels.insert("namespace".into(), env.namespace.clone());
-    labels.insert("service".into(), service.into());
     if let Some(team) = &platform.team {
         labels.insert("team".into(), team.clone());
     }
