@@ -17,7 +17,7 @@ pub(crate) mod slo;
 
 use serde::Serialize;
 
-use super::{OutputFile, RenderError, render_template};
+use super::{OutputFile, RenderError, grafana, render_template};
 use crate::model::{Environment, Labels, Platform};
 
 /// One rule group, as the rule file and the `PrometheusRule` hold it.
@@ -69,7 +69,8 @@ impl Rule {
     }
 }
 
-/// Every rule group of one environment, empty groups left out.
+/// Every rule group of one environment, empty groups left out. Every alert links the service
+/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
     let slo = slo::rules(platform, env);
@@ -80,9 +81,16 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
     ];
+    let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
     groups
         .into_iter()
         .filter(|(_, _, rules)| !rules.is_empty())
+        .map(|(name, interval, mut rules)| {
+            for rule in rules.iter_mut().filter(|r| r.alert.is_some()) {
+                rule.annotations.insert("dashboard_url".into(), dashboard.clone());
+            }
+            (name, interval, rules)
+        })
         .map(|(name, interval, rules)| Group {
             name: format!("{prefix}.{name}"),
             interval,

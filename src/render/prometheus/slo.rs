@@ -46,14 +46,6 @@ impl Objective<'_> {
         Decimal::from_f64(self.objective).to_string()
     }
 
-    /// `{namespace="…",service="…",slo="…"}`
-    pub fn selector(&self, env: &Environment) -> Selector {
-        Selector::new()
-            .eq("namespace", &env.namespace)
-            .eq("service", &self.service.name)
-            .eq("slo", self.kind)
-    }
-
     pub fn identity(&self, env: &Environment) -> Labels {
         [
             ("namespace", env.namespace.as_str()),
@@ -106,13 +98,11 @@ pub(super) fn rules(platform: &Platform, env: &Environment) -> SloRules {
         safe_ratio("slo:sli_errors:rate5m", "slo:sli_requests:rate5m"),
         Labels::new(),
     ));
-    let mut slo_windows: Vec<Duration> = all.iter().map(|o| o.window).collect();
-    slo_windows.sort();
-    slo_windows.dedup();
-    let mut short: Vec<Duration> = slo_windows.iter().flat_map(|w| alert_windows(*w)).collect();
-    short.sort();
-    short.dedup();
-    short.retain(|w| *w != Duration::from_secs(300));
+    let slo_windows = slo_windows(env);
+    let short: Vec<Duration> = recorded_windows(env)
+        .into_iter()
+        .filter(|w| *w != Duration::from_secs(300))
+        .collect();
     for window in &short {
         out.sli.push(window_ratio(*window, None));
     }
@@ -124,6 +114,23 @@ pub(super) fn rules(platform: &Platform, env: &Environment) -> SloRules {
         out.alerts.push(burn_alert(platform, &slo_windows, urgency));
     }
     out
+}
+
+/// The distinct SLO windows of an environment, shortest first.
+fn slo_windows(env: &Environment) -> Vec<Duration> {
+    let mut windows: Vec<Duration> = env.services.iter().flat_map(objectives).map(|o| o.window).collect();
+    windows.sort();
+    windows.dedup();
+    windows
+}
+
+/// Every alert window of every SLO window of an environment, shortest first (5m included):
+/// `slo:sli_error:ratio_rate<w>` is recorded for each, over every SLO.
+pub(crate) fn recorded_windows(env: &Environment) -> Vec<Duration> {
+    let mut windows: Vec<Duration> = slo_windows(env).into_iter().flat_map(alert_windows).collect();
+    windows.sort();
+    windows.dedup();
+    windows
 }
 
 /// `slo:info{window="30d"}`: the SLOs whose window is `window`.
