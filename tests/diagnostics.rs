@@ -19,7 +19,10 @@ fn report(path: &Path) -> String {
         path.display()
     );
     for diagnostic in &diagnostics {
-        assert!(diagnostic.help.is_some(), "every diagnostic has a help line: {diagnostic:?}");
+        assert!(
+            diagnostic.help.is_some(),
+            "every diagnostic has a help line: {diagnostic:?}"
+        );
     }
     diagnostics
         .iter()

@@ -31,7 +31,10 @@ fn a_memory_size_in_megabytes_suggests_mebibytes() {
 #[test]
 fn an_objective_written_as_a_ratio_suggests_the_percent() {
     let text = format!("{HEAD}[services.web]\nimage = \"web:1\"\nreplicas = 2\nslo = {{ availability = 0.999 }}\n");
-    assert_eq!(help_of(&text, Code::E0080), "objectives are percents: did you mean `99.9`?");
+    assert_eq!(
+        help_of(&text, Code::E0080),
+        "objectives are percents: did you mean `99.9`?"
+    );
 }
 
 #[test]
@@ -43,7 +46,10 @@ fn a_missing_required_key_says_what_to_add() {
 #[test]
 fn an_error_without_specific_advice_points_at_explain() {
     let text = format!("{HEAD}[services.web]\nimage = \"web:1\"\nreplicas = 2\nport = 70000\n");
-    assert_eq!(help_of(&text, Code::E0050), "`platc explain E0050` says what this means and how to fix it");
+    assert_eq!(
+        help_of(&text, Code::E0050),
+        "`platc explain E0050` says what this means and how to fix it"
+    );
 }
 
 const PAGING_SINGLE: &str = "[services.web]\nimage = \"web\"\nmetrics = false\nprobes = { command = [\"true\"] }\n";
@@ -54,9 +60,16 @@ fn warning_codes(text: &str) -> Vec<Code> {
 
 #[test]
 fn a_service_accepts_the_warnings_it_allows() {
-    assert_eq!(warning_codes(&format!("{HEAD}{PAGING_SINGLE}")), vec![Code::W0003, Code::W0001]);
+    assert_eq!(
+        warning_codes(&format!("{HEAD}{PAGING_SINGLE}")),
+        vec![Code::W0003, Code::W0001]
+    );
     let allowed = format!("{HEAD}{PAGING_SINGLE}allow = [\"W0003\"]\n");
-    assert_eq!(warning_codes(&allowed), vec![Code::W0001], "only the listed warning goes");
+    assert_eq!(
+        warning_codes(&allowed),
+        vec![Code::W0001],
+        "only the listed warning goes"
+    );
 }
 
 #[test]

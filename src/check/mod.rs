@@ -94,8 +94,8 @@ fn parse<T>(
 }
 
 #[cfg(test)]
-mod layer_tests;
-#[cfg(test)]
 mod advice_tests;
+#[cfg(test)]
+mod layer_tests;
 #[cfg(test)]
 mod tests;
