@@ -84,6 +84,7 @@ fn syntax_error(text: &str, error: &toml::de::Error) -> Diagnostic {
     let span = error.span().unwrap_or(0..0);
     let span = span.start.min(text.len())..span.end.min(text.len());
     Diagnostic::new(Code::E0001, span, format!("invalid TOML: {message}"))
+        .with_help("strings are quoted, and each `key = value` stands on its own line (TOML 1.0)")
 }
 
 impl<'a> Document<'a> {
