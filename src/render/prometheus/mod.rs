@@ -13,6 +13,7 @@
 
 mod alerts;
 mod info;
+mod policy;
 pub(crate) mod slo;
 
 use serde::Serialize;
@@ -70,16 +71,24 @@ impl Rule {
 }
 
 /// Every rule group of one environment, empty groups left out. Every alert links the service
-/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host).
+/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host,
+/// or a URL with `dashboard_base`), and takes the `[alerts]` policy (see `policy`).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
-    let slo = slo::rules(platform, env);
+    let mut slo = slo::rules(platform, env);
+    let mut constants = info::rules(env);
+    let budget = policy::budget_thresholds(platform, env);
+    if !budget.is_empty() {
+        constants.extend(budget);
+        slo.alerts.push(policy::budget_alert(platform));
+    }
     let groups = [
-        ("info", None, info::rules(env)),
+        ("info", None, constants),
         ("slo-sli", None, slo.sli),
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
+        ("custom", None, policy::custom(platform, env)),
     ];
     let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
     groups
@@ -89,12 +98,13 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
             for rule in rules.iter_mut().filter(|r| r.alert.is_some()) {
                 rule.annotations.insert("dashboard_url".into(), dashboard.clone());
             }
-            (name, interval, rules)
-        })
-        .map(|(name, interval, rules)| Group {
-            name: format!("{prefix}.{name}"),
-            interval,
-            rules,
+            policy::override_severities(platform, &mut rules);
+            policy::annotate(platform, &mut rules);
+            Group {
+                name: format!("{prefix}.{name}"),
+                interval,
+                rules,
+            }
         })
         .collect()
 }
