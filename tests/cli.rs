@@ -265,6 +265,13 @@ fn schema_is_a_json_schema_of_the_spec() {
     assert_eq!(output.status.code(), Some(0));
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(schema["$id"], "urn:platc:spec:v1");
+    assert_eq!(schema["title"], "platc platform spec");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !text.contains("\"null\""),
+        "optional keys are typed as what they hold, not [T, null]"
+    );
     assert_eq!(schema["required"], serde_json::json!(["platform"]));
     let service = &schema["$defs"]["RawService"];
     assert_eq!(service["additionalProperties"], false);
@@ -302,4 +309,31 @@ fn the_readme_example_compiles() {
     fs::write(&spec, &readme[start..end]).unwrap();
     let output = platc(&["check", &spec.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn the_readme_examples_of_single_keys_compile() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("## A few keys explained")
+        .expect("the README explains keys");
+    let end = start + readme[start..].find("\n## ").unwrap_or(readme.len() - start);
+    let section = &readme[start..end];
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```").unwrap()])
+        .collect();
+    assert!(blocks.len() >= 3, "{blocks:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for block in blocks {
+        let spec = dir.path().join("key.toml");
+        fs::write(
+            &spec,
+            format!("[platform]\nname = \"shop\"\n[environments.production]\n{block}"),
+        )
+        .unwrap();
+        let output = platc(&["check", &spec.to_string_lossy()]);
+        assert_eq!(output.status.code(), Some(0), "{block}\n{}", text(&output.stderr));
+    }
 }
