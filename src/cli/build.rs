@@ -50,10 +50,11 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     } else {
         crate::render::Targets::ALL
     };
-    let files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
+    let mut files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
         crate::Failure::Internal(message) => report::internal(&message),
         crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
     })?;
+    crate::emit::mark_generated(&mut files, &spec_name(&options.spec));
     match &options.out {
         None => {
             for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {
@@ -82,6 +83,18 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The spec's file name as generated files name it: no folder, so the output does not
+/// depend on where the spec was built from.
+fn spec_name(path: &std::path::Path) -> String {
+    if path == std::path::Path::new("-") {
+        return report::STDIN_NAME.to_string();
+    }
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 /// Keeps only the environments named by `--env`; all when none is named.
