@@ -107,6 +107,7 @@ fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
         ingress: env.ingress.as_ref().map(ingress),
         services: env.services.iter().map(|s| service(s, paging)).collect::<Result<_>>()?,
         datastores: env.datastores.iter().map(datastore).collect::<Result<_>>()?,
+        peers: std::sync::OnceLock::new(),
     })
 }
 
