@@ -143,6 +143,7 @@ fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
         services: env.services.iter().map(|s| service(s, paging)).collect::<Result<_>>()?,
         datastores: env.datastores.iter().map(datastore).collect::<Result<_>>()?,
         alerting: env.alerting.as_ref().map(super::alerting::build).transpose()?,
+        peers: std::sync::OnceLock::new(),
     })
 }
 

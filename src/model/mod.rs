@@ -4,6 +4,7 @@
 
 pub mod alerting;
 pub mod build;
+pub mod peers;
 pub mod slo;
 
 pub use alerting::{Alerting, Channel, MuteWindow, Receiver};
@@ -89,6 +90,9 @@ pub struct Environment {
     pub datastores: Vec<Datastore>,
     /// Alertmanager routing, when `[alerting]` (or the environment's override) is given.
     pub alerting: Option<Alerting>,
+    /// The name index of `dependency` and `callers`, built on first use.
+    #[serde(skip)]
+    pub peers: std::sync::OnceLock<peers::Peers>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,19 +274,20 @@ pub enum Dependency<'a> {
 }
 
 impl Environment {
-    pub fn dependency(&self, name: &str) -> Option<Dependency<'_>> {
-        let service = self.services.iter().find(|s| s.name == name).map(Dependency::Service);
-        service.or_else(|| {
-            self.datastores
-                .iter()
-                .find(|d| d.name == name)
-                .map(Dependency::Datastore)
-        })
+    fn peers(&self) -> &peers::Peers {
+        self.peers.get_or_init(|| peers::Peers::of(self))
     }
 
-    /// Services that list `name` in their `uses`.
+    pub fn dependency(&self, name: &str) -> Option<Dependency<'_>> {
+        match self.peers().position(name)? {
+            Ok(i) => Some(Dependency::Service(&self.services[i])),
+            Err(i) => Some(Dependency::Datastore(&self.datastores[i])),
+        }
+    }
+
+    /// Services that list `name` in their `uses`, in spec order.
     pub fn callers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
-        self.services.iter().filter(move |s| s.uses.iter().any(|u| u == name))
+        self.peers().callers(name).iter().map(|&i| &self.services[i])
     }
 
     pub fn has_routes(&self) -> bool {
