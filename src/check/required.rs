@@ -27,12 +27,34 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     }
     for (_, service) in cx.services() {
         let raw = &service.raw;
-        if raw.image.is_none() {
-            out.push(Diagnostic::new(
+        match &raw.image {
+            None => out.push(Diagnostic::new(
                 Code::E0003,
                 service.name_span.clone(),
                 format!("service `{}` has no `image`", service.name),
-            ));
+            )),
+            // Kubernetes and Compose reject an empty image and one with surrounding spaces.
+            Some(image)
+                if image.value.trim().is_empty()
+                    || image.value.trim() != image.value
+                    || image.value.chars().any(char::is_control) =>
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::E0003,
+                        image.span.clone(),
+                        format!(
+                            "service `{}` has an empty or malformed image `{}`",
+                            service.name,
+                            image.value.escape_debug()
+                        ),
+                    )
+                    .with_help(
+                        "name the image, e.g. \"registry.example.com/team/app:1.4.2\", without spaces around it",
+                    ),
+                )
+            }
+            Some(_) => {}
         }
         if let Some(disruption) = &raw.disruption
             && disruption.value.min_available.is_some()

@@ -48,6 +48,14 @@ fn e0003_missing_image_and_engine() {
 }
 
 #[test]
+fn e0003_empty_or_malformed_image() {
+    for image in ["", " ", " web:1", "web:1 ", "web\\n:1"] {
+        let spec = format!("[services.web]\nport = 1\nprobes = {{ readiness = \"/r\" }}\nimage = \"{image}\"\n");
+        assert!(findings(&spec).contains(&(Code::E0003, 4)), "{image:?}");
+    }
+}
+
+#[test]
 fn e0010_bad_names_and_labels() {
     let found = findings(&format!(
         "{WEB}labels = {{ \"bad key!\" = \"x\" }}\n[services.Api]\nimage = \"a:1\"\n"

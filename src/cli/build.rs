@@ -21,15 +21,16 @@ pub struct Options {
 }
 
 pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
-    let file = read(&options.spec)?;
-    let mut compilation = match report::compile(&file)? {
+    let spec = read(&options.spec)?;
+    let file = &spec.file;
+    let mut compilation = match report::compile(&spec)? {
         Ok(compilation) => compilation,
         Err(diagnostics) => {
-            emit(&[(&file, diagnostics)], options.format);
+            emit(&[(file, diagnostics)], options.format);
             return Ok(ExitCode::from(1));
         }
     };
-    emit(&[(&file, compilation.warnings.clone())], options.format);
+    emit(&[(file, compilation.warnings.clone())], options.format);
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }

@@ -11,9 +11,19 @@ use crate::diag::render::{self, Format};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::{Compilation, Failure};
 
-pub fn read(path: &Path) -> anyhow::Result<SourceFile> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(SourceFile::new(path, text))
+/// A spec as read: its text, and the E0001 for its first byte that is not UTF-8, if any.
+pub struct Spec {
+    pub file: SourceFile,
+    not_utf8: Option<Diagnostic>,
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Spec> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (text, not_utf8) = crate::spec::decode(bytes);
+    Ok(Spec {
+        file: SourceFile::new(path, text),
+        not_utf8,
+    })
 }
 
 /// Human and GitHub formats go to stderr as they come; JSON is one array on stdout.
@@ -44,8 +54,11 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
 }
 
 /// Compiles one spec; an internal failure is an error of platc, not of the spec.
-pub fn compile(file: &SourceFile) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
-    match crate::compile(&file.text) {
+pub fn compile(spec: &Spec) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
+    if let Some(not_utf8) = &spec.not_utf8 {
+        return Ok(Err(vec![not_utf8.clone()]));
+    }
+    match crate::compile(&spec.file.text) {
         Ok(compilation) => Ok(Ok(compilation)),
         Err(Failure::Invalid(diagnostics)) => Ok(Err(diagnostics)),
         Err(Failure::Internal(message)) => Err(internal(&message)),
@@ -59,14 +72,14 @@ pub fn internal(message: &str) -> anyhow::Error {
 }
 
 pub fn check(specs: &[PathBuf], format: Format, deny_warnings: bool) -> anyhow::Result<ExitCode> {
-    let files: Vec<SourceFile> = specs.iter().map(|p| read(p)).collect::<anyhow::Result<_>>()?;
+    let specs: Vec<Spec> = specs.iter().map(|p| read(p)).collect::<anyhow::Result<_>>()?;
     let mut reports = Vec::new();
-    for file in &files {
-        let diagnostics = match compile(file)? {
+    for spec in &specs {
+        let diagnostics = match compile(spec)? {
             Ok(compilation) => compilation.warnings,
             Err(diagnostics) => diagnostics,
         };
-        reports.push((file, diagnostics));
+        reports.push((&spec.file, diagnostics));
     }
     emit(&reports, format);
     let any_failed = reports.iter().any(|(_, d)| failed(d, deny_warnings));
