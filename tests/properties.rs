@@ -197,7 +197,7 @@ fn generated(rng: &mut Rng) -> String {
 
 fn mutate(rng: &mut Rng, text: &str) -> Vec<u8> {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    for _ in 0..1 + rng.below(3) {
+    for _ in 0..=rng.below(3) {
         if lines.is_empty() {
             lines.push(rng.pick(LINES).to_string());
         }

@@ -56,6 +56,15 @@ fn e0003_empty_or_malformed_image() {
 }
 
 #[test]
+fn e0003_a_program_list_without_a_program() {
+    for (key, list) in [("command", "[]"), ("migrate", "[\"\"]"), ("probes", "{ command = [] }")] {
+        let spec = format!("[services.web]\nimage = \"web:1\"\nreplicas = 2\n{key} = {list}\n");
+        assert_eq!(findings(&spec), vec![(Code::E0003, 4)], "{key} = {list}");
+    }
+    assert_eq!(findings(&format!("{WEB}command = [\"/app\"]\nargs = []\n")), vec![]);
+}
+
+#[test]
 fn e0010_bad_names_and_labels() {
     let found = findings(&format!(
         "{WEB}labels = {{ \"bad key!\" = \"x\" }}\n[services.Api]\nimage = \"a:1\"\n"

@@ -125,7 +125,8 @@ impl<'a> Document<'a> {
     pub fn key_span(&self, path: &[&str]) -> Option<Span> {
         let (last, parents) = path.split_last()?;
         let table = self.table(parents)?;
-        table.keys().find(|key| key.get_ref() == last).map(toml::Spanned::span)
+        // A lookup, not a scan: rules ask for the key of every service.
+        table.get_key_value(*last).map(|(key, _)| key.span())
     }
 
     /// The table at `path`, if there is one.
