@@ -20,6 +20,7 @@ fn all_findings(body: &str) -> Vec<(Code, usize)> {
         Err(problems) => return problems.iter().map(|d| (d.code, line(&text, d))).collect(),
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
+    problems.extend(document.recovered.iter().cloned());
     problems.extend(super::check(&document, &envs));
     let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
     found.sort();
@@ -261,4 +262,12 @@ fn e0003_no_targets() {
         .map(|d| d.code)
         .collect();
     assert_eq!(found, vec![Code::E0003]);
+}
+
+#[test]
+fn e0061_secret_file_variable_set_in_env() {
+    let body = format!("{WEB}secrets = {{ DB = \"db/url\" }}\nsecret_files = true\nenv = {{ DB_FILE = \"/x\" }}\n");
+    assert_eq!(findings(&body), vec![(Code::E0061, 7)]);
+    let without_files = body.replace("secret_files = true", "secret_files = false");
+    assert_eq!(findings(&without_files), vec![]);
 }
