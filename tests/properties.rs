@@ -151,8 +151,8 @@ fn corpus() -> Vec<String> {
     for dir in [
         root.join("specs"),
         root.join("specs/invalid"),
-        root.join("../shared/spec/examples"),
-        root.join("../shared/spec/invalid"),
+        root.join("specs/examples"),
+        root.join("specs/shared-invalid"),
     ] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
