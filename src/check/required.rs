@@ -116,7 +116,8 @@ fn image(service: &crate::resolve::ServiceView, out: &mut Diagnostics) {
             Code::E0003,
             service.name_span.clone(),
             format!("service `{}` has no `image`", service.name),
-        ));
+        )
+        .with_help("add image = \"registry/name:1.0.0\" to the service"));
         return;
     };
     // Kubernetes and Compose reject an empty image and one with surrounding spaces.

@@ -19,7 +19,9 @@ pub enum Code {
     E0061,
     E0070,
     E0080,
+    E0081,
     E0090,
+    E0091,
     E0100,
     W0001,
     W0002,
@@ -35,7 +37,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -51,7 +53,9 @@ impl Code {
         Code::E0061,
         Code::E0070,
         Code::E0080,
+        Code::E0081,
         Code::E0090,
+        Code::E0091,
         Code::E0100,
         Code::W0001,
         Code::W0002,
@@ -65,6 +69,10 @@ impl Code {
         } else {
             Severity::Error
         }
+    }
+
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
     }
 
     pub fn as_str(self) -> &'static str {
@@ -84,7 +92,9 @@ impl Code {
             Code::E0061 => "E0061",
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
+            Code::E0081 => "E0081",
             Code::E0090 => "E0090",
+            Code::E0091 => "E0091",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
@@ -117,7 +127,9 @@ impl Code {
             Code::E0061 => "malformed secret ref, env var name, egress rule or toleration",
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
+            Code::E0081 => "a custom alert is not valid PromQL, or a severity names an unknown alert",
             Code::E0090 => "a service has routes but its environment has no ingress host",
+            Code::E0091 => "alerting: a route names no receiver, or a receiver is malformed",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
             Code::W0002 => "HTTP service without a readiness probe",
@@ -127,6 +139,7 @@ impl Code {
     }
 
     /// Why the rule exists and how to fix it, for `platc explain`.
+    #[allow(clippy::too_many_lines)] // one arm per code: a table, not logic
     pub fn explanation(self) -> &'static str {
         match self {
             Code::E0001 => {
@@ -196,9 +209,23 @@ impl Code {
                  fastest page alert fires at a 14.4x burn rate: an objective whose error budget \
                  times 14.4 reaches 100% can never page."
             }
+            Code::E0081 => {
+                "A custom alert's `expr` is parsed as PromQL (`${namespace}` stands for the \
+                 environment's namespace); the error points where the parser failed. `severity` \
+                 overrides name a standard or custom alert and say critical or warning; custom alert \
+                 names are letters, digits and _; runbook_base and dashboard_base are http(s) URLs."
+            }
             Code::E0090 => {
                 "Routes are served through the environment's ingress host. Set [ingress] host, \
                  or [environments.<env>.ingress] host."
+            }
+            Code::E0091 => {
+                "[alerting] routes map a severity (critical, warning) to a receiver defined under \
+                 [alerting.receivers.<name>]; routes may not be empty. A receiver has exactly one \
+                 channel: pagerduty, slack (+ channel), webhook (secret refs) or email (+ smtp = \
+                 { host = \"host:port\", from, password }). Mute windows have a name, times \
+                 \"HH:MM-HH:MM\" within one day, lowercase weekday names and an IANA time zone \
+                 (UTC only in operator mode: AlertmanagerConfig has no time zone)."
             }
             Code::E0100 => {
                 "Docker Compose runs the environment on one host, with every service, datastore and \
