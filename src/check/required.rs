@@ -112,12 +112,14 @@ fn empty_program(what: &str, list: Option<&Spanned<Vec<String>>>, out: &mut Diag
 
 fn image(service: &crate::resolve::ServiceView, out: &mut Diagnostics) {
     let Some(image) = &service.raw.image else {
-        out.push(Diagnostic::new(
-            Code::E0003,
-            service.name_span.clone(),
-            format!("service `{}` has no `image`", service.name),
-        )
-        .with_help("add image = \"registry/name:1.0.0\" to the service"));
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                service.name_span.clone(),
+                format!("service `{}` has no `image`", service.name),
+            )
+            .with_help("add image = \"registry/name:1.0.0\" to the service"),
+        );
         return;
     };
     // Kubernetes and Compose reject an empty image and one with surrounding spaces.
