@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::spec::Spanned;
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     if cx.spec.environments.is_empty() {
@@ -27,16 +28,11 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     }
     for (_, service) in cx.services() {
         let raw = &service.raw;
-        if raw.image.is_none() {
-            out.push(
-                Diagnostic::new(
-                    Code::E0003,
-                    service.name_span.clone(),
-                    format!("service `{}` has no `image`", service.name),
-                )
-                .with_help("add image = \"registry/name:1.0.0\" to the service"),
-            );
-        }
+        image(service, out);
+        let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
+        empty_program("command", raw.command.as_ref(), out);
+        empty_program("migrate", raw.migrate.as_ref(), out);
+        empty_program("probes.command", probe, out);
         if let Some(disruption) = &raw.disruption
             && disruption.value.min_available.is_some()
             && disruption.value.max_unavailable.is_some()
@@ -94,5 +90,52 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// A program to run (`command`, `migrate`, `probes.command`) needs at least its executable:
+/// Kubernetes rejects an empty exec probe and Compose an empty entrypoint or healthcheck.
+fn empty_program(what: &str, list: Option<&Spanned<Vec<String>>>, out: &mut Diagnostics) {
+    if let Some(list) = list
+        && list.value.first().is_none_or(|program| program.trim().is_empty())
+    {
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                list.span.clone(),
+                format!("`{what}` names no program to run"),
+            )
+            .with_help("start the list with the executable, e.g. [\"/app/migrate\", \"--up\"]"),
+        );
+    }
+}
+
+fn image(service: &crate::resolve::ServiceView, out: &mut Diagnostics) {
+    let Some(image) = &service.raw.image else {
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                service.name_span.clone(),
+                format!("service `{}` has no `image`", service.name),
+            )
+            .with_help("add image = \"registry/name:1.0.0\" to the service"),
+        );
+        return;
+    };
+    // Kubernetes and Compose reject an empty image and one with surrounding spaces.
+    let text = &image.value;
+    if text.trim().is_empty() || text.trim() != text || text.chars().any(char::is_control) {
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                image.span.clone(),
+                format!(
+                    "service `{}` has an empty or malformed image `{}`",
+                    service.name,
+                    text.escape_debug()
+                ),
+            )
+            .with_help("name the image, e.g. \"registry.example.com/team/app:1.4.2\", without spaces around it"),
+        );
     }
 }

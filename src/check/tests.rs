@@ -49,6 +49,23 @@ fn e0003_missing_image_and_engine() {
 }
 
 #[test]
+fn e0003_empty_or_malformed_image() {
+    for image in ["", " ", " web:1", "web:1 ", "web\\n:1"] {
+        let spec = format!("[services.web]\nport = 1\nprobes = {{ readiness = \"/r\" }}\nimage = \"{image}\"\n");
+        assert!(findings(&spec).contains(&(Code::E0003, 4)), "{image:?}");
+    }
+}
+
+#[test]
+fn e0003_a_program_list_without_a_program() {
+    for (key, list) in [("command", "[]"), ("migrate", "[\"\"]"), ("probes", "{ command = [] }")] {
+        let spec = format!("[services.web]\nimage = \"web:1\"\nreplicas = 2\n{key} = {list}\n");
+        assert_eq!(findings(&spec), vec![(Code::E0003, 4)], "{key} = {list}");
+    }
+    assert_eq!(findings(&format!("{WEB}command = [\"/app\"]\nargs = []\n")), vec![]);
+}
+
+#[test]
 fn e0010_bad_names_and_labels() {
     let found = findings(&format!(
         "{WEB}labels = {{ \"bad key!\" = \"x\" }}\n[services.Api]\nimage = \"a:1\"\n"

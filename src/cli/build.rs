@@ -26,20 +26,21 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if options.out.as_deref() == Some(std::path::Path::new("-")) {
         bail!("`-o -` is not an output folder: without -o, build writes the Kubernetes YAML to stdout");
     }
-    let file = read(&options.spec)?;
+    let spec = read(&options.spec)?;
+    let file = &spec.file;
     let sink = Sink {
         format: options.format,
         color: options.color,
         stdout_busy: options.out.is_none(),
     };
-    let mut compilation = match report::compile(&file, &options.envs)? {
+    let mut compilation = match report::compile(&spec, &options.envs)? {
         Ok(compilation) => compilation,
         Err(diagnostics) => {
-            emit(&[(&file, diagnostics)], sink)?;
+            emit(&[(file, diagnostics)], sink)?;
             return Ok(ExitCode::from(1));
         }
     };
-    emit(&[(&file, compilation.warnings.clone())], sink)?;
+    emit(&[(file, compilation.warnings.clone())], sink)?;
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }

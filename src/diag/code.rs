@@ -142,14 +142,19 @@ impl Code {
     #[allow(clippy::too_many_lines)] // one arm per code: a table, not logic
     pub fn explanation(self) -> &'static str {
         match self {
-            Code::E0001 => "The spec must be valid TOML 1.0. Fix the syntax at the position shown.",
+            Code::E0001 => {
+                "The spec must be valid TOML 1.0 in UTF-8. Fix the syntax (or the byte that is not \
+                 UTF-8) at the position shown; a dotted key of more than 80 parts is too deep to parse."
+            }
             Code::E0002 => {
                 "Every table accepts a fixed set of keys, so a typo never silently drops a \
                  setting. Use the suggested key, or see `platc schema`."
             }
             Code::E0003 => {
                 "A required key is missing, or a value has the wrong type (for example a \
-                 number where a string such as \"250m\" is expected)."
+                 number where a string such as \"250m\" is expected), or a value that must name \
+                 something is empty: an image (also with spaces around it), or a `command`, \
+                 `migrate` or `probes.command` list without a program."
             }
             Code::E0010 => {
                 "Names are DNS-1035 labels: lowercase letters, digits and '-', starting with a \
@@ -228,7 +233,9 @@ impl Code {
                  namespace of names, and every secret read from a host variable of the same name. \
                  So names must not collide, one variable must mean one secret (and not start with \
                  PLATC_), routes must use only /, letters, digits and - . _ ~ (they are written into \
-                 the nginx config), and no value may hold a NUL character."
+                 the nginx config), and no value may hold a NUL character. Compose must also have \
+                 something to run (a service, an in-stack datastore, or monitoring), every service \
+                 at least one replica, and every container a positive CPU request and limit."
             }
             Code::W0001 => "Pin images to a version tag so every deploy is reproducible.",
             Code::W0002 => {
