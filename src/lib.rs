@@ -32,17 +32,22 @@ pub struct Compilation {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// parse → resolve → check → model.
+/// parse → resolve → check → model, reading `files` relative to the current folder.
 pub fn compile(text: &str) -> Result<Compilation, Failure> {
+    compile_in(text, std::path::Path::new("."))
+}
+
+/// parse → resolve → check → model; `dir` is the spec's folder, where `files` are read.
+pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Failure> {
     let document = spec::parse(text).map_err(Failure::Invalid)?;
     let (environments, problems) = resolve::resolve(&document);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(problems);
-    diagnostics.extend(check::check(&document, &environments));
+    diagnostics.extend(check::check(&document, &environments, dir));
     if diagnostics.has_errors() {
         return Err(Failure::Invalid(diagnostics.into_sorted()));
     }
-    let platform = model::build(&document.spec, &environments).map_err(|e| Failure::Internal(e.0))?;
+    let platform = model::build(&document.spec, &environments, dir).map_err(|e| Failure::Internal(e.0))?;
     Ok(Compilation {
         platform,
         warnings: diagnostics.into_sorted(),

@@ -7,6 +7,10 @@
 
 mod autoscale;
 mod compose;
+mod files;
+
+pub use files::read as read_file;
+mod jobs;
 mod names;
 mod ports;
 mod quantities;
@@ -20,6 +24,7 @@ mod settings;
 mod slo;
 mod values;
 mod warnings;
+mod workloads;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resolve::{EnvView, ServiceView};
@@ -27,6 +32,8 @@ use crate::spec::{Document, RawSpec, Spanned};
 
 pub struct Context<'a> {
     pub document: &'a Document<'a>,
+    /// The spec's folder: `files` sources are relative to it.
+    pub dir: &'a std::path::Path,
     pub spec: &'a RawSpec,
     pub envs: &'a [EnvView],
 }
@@ -41,7 +48,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 15] = [
+const RULES: [Rule; 18] = [
     required::check,
     names::check,
     quantities::check,
@@ -57,11 +64,15 @@ const RULES: [Rule; 15] = [
     slo::check,
     warnings::check,
     compose::check,
+    workloads::check,
+    jobs::check,
+    files::check,
 ];
 
-pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {
+pub fn check(document: &Document<'_>, envs: &[EnvView], dir: &std::path::Path) -> Diagnostics {
     let context = Context {
         document,
+        dir,
         spec: &document.spec,
         envs,
     };

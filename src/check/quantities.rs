@@ -31,6 +31,11 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 resources(raw, out);
             }
         }
+        for job in &env.jobs {
+            if let Some(raw) = &job.raw.resources {
+                resources(raw, out);
+            }
+        }
     }
 }
 

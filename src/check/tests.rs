@@ -20,7 +20,11 @@ fn all_findings(body: &str) -> Vec<(Code, usize)> {
         Err(problems) => return problems.iter().map(|d| (d.code, line(&text, d))).collect(),
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
-    problems.extend(super::check(&document, &envs));
+    problems.extend(super::check(
+        &document,
+        &envs,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+    ));
     let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
     found.sort();
     found.dedup();
@@ -238,7 +242,7 @@ fn e0003_no_targets() {
     let text = "[platform]\nname = \"shop\"\n[environments.production]\ntargets = []\n";
     let document = crate::spec::parse(text).ok().unwrap();
     let (envs, _) = crate::resolve::resolve(&document);
-    let found: Vec<Code> = super::check(&document, &envs)
+    let found: Vec<Code> = super::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .iter()
         .map(|d| d.code)

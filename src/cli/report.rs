@@ -45,7 +45,9 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
 
 /// Compiles one spec; an internal failure is an error of platc, not of the spec.
 pub fn compile(file: &SourceFile) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
-    match crate::compile(&file.text) {
+    // `files` are read relative to the spec's folder (for `-`, the path is "-": the cwd).
+    let dir = file.path.parent().filter(|d| !d.as_os_str().is_empty());
+    match crate::compile_in(&file.text, dir.unwrap_or(std::path::Path::new("."))) {
         Ok(compilation) => Ok(Ok(compilation)),
         Err(Failure::Invalid(diagnostics)) => Ok(Err(diagnostics)),
         Err(Failure::Internal(message)) => Err(internal(&message)),

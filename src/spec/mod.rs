@@ -4,13 +4,16 @@
 //! unknown key (E0002) and every wrong type or missing key (E0003) is reported, each at
 //! its own line, before anything is deserialized.
 
+pub mod cron;
 pub mod raw;
 mod shape;
 mod spanned;
 pub mod values;
+pub mod workload;
 
 pub use raw::*;
 pub use spanned::{Span, Spanned};
+pub use workload::*;
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
