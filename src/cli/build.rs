@@ -18,6 +18,8 @@ pub struct Options {
     pub check: bool,
     pub deny_warnings: bool,
     pub format: Format,
+    /// `NAME=IMAGE` overrides (`--image`).
+    pub images: Vec<String>,
 }
 
 pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
@@ -33,6 +35,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
+    super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
 
 mod build;
+mod images;
 mod report;
 
 use std::path::PathBuf;
@@ -43,6 +44,9 @@ enum Command {
         deny_warnings: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Replace a service's or job's image for this build: NAME=IMAGE (repeatable).
+        #[arg(long = "image", value_name = "NAME=IMAGE")]
+        images: Vec<String>,
     },
     /// Validate specs only (pre-commit, CI).
     Check {
@@ -70,6 +74,7 @@ pub fn run() -> ExitCode {
             check,
             deny_warnings,
             format,
+            images,
         } => build::build(&build::Options {
             spec,
             out,
@@ -77,6 +82,7 @@ pub fn run() -> ExitCode {
             check,
             deny_warnings,
             format,
+            images,
         }),
         Command::Check {
             specs,

@@ -7,6 +7,7 @@
 //! so the JSON auto-escape writes them out literally.
 
 mod alerts;
+mod jobs;
 pub(crate) mod slo;
 
 use serde::Serialize;
@@ -72,6 +73,7 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
+        ("jobs", None, jobs::rules(platform, env)),
     ];
     groups
         .into_iter()
