@@ -23,12 +23,15 @@ fn cases() -> Vec<(String, PathBuf)> {
             cases.push((name, spec));
         }
     }
+    // Contract-v2 specs this build supports, with the config files beside them.
+    let workloads = root.join("../shared/spec/next/workloads.toml");
+    cases.push(("next-workloads".to_string(), workloads));
     cases
 }
 
 fn render(spec: &Path) -> BTreeMap<String, String> {
     let text = fs::read_to_string(spec).unwrap();
-    let compilation = match platc::compile(&text) {
+    let compilation = match platc::compile_in(&text, spec.parent().unwrap()) {
         Ok(compilation) => compilation,
         Err(failure) => panic!("{} does not compile: {failure:?}", spec.display()),
     };
