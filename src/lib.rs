@@ -39,18 +39,50 @@ pub fn compile(text: &str) -> Result<Compilation, Failure> {
 
 /// parse → resolve → check → model; `dir` is the spec's folder, where `files` are read.
 pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Failure> {
-    let document = spec::parse(text).map_err(Failure::Invalid)?;
-    let (environments, problems) = resolve::resolve(&document);
+    compile_for(text, &[], dir)
+}
+
+/// Like [`compile`], with the warnings of the environments named in `warning_envs` only
+/// (all when empty; names the spec does not have select nothing). Errors are always those
+/// of every environment: the spec must be valid as a whole.
+pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Compilation, Failure> {
+    let explained = |found: Vec<Diagnostic>| found.into_iter().map(Diagnostic::or_explain).collect();
+    let document = spec::parse(text).map_err(|found| Failure::Invalid(explained(found)))?;
+    let (mut environments, problems) = resolve::resolve(&document);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(problems);
-    diagnostics.extend(check::check(&document, &environments, dir));
+    diagnostics.extend(document.recovered.iter().cloned());
+    if warning_envs.is_empty() {
+        diagnostics.extend(check::check(&document, &environments, dir));
+    } else {
+        let (selected, others): (Vec<_>, Vec<_>) = environments
+            .into_iter()
+            .partition(|env| warning_envs.contains(&env.name));
+        diagnostics.extend(check::check(&document, &selected, dir));
+        diagnostics.extend(
+            check::check(&document, &others, dir)
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
+        environments = selected.into_iter().chain(others).collect();
+        environments.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    if !document.recovered.is_empty() {
+        // Keys were dropped: warnings about the rest could be what a dropped key meant to fix
+        // (`replica = 3` leaves a single replica). Only the errors are certain.
+        diagnostics = diagnostics
+            .into_sorted()
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+    }
     if diagnostics.has_errors() {
-        return Err(Failure::Invalid(diagnostics.into_sorted()));
+        return Err(Failure::Invalid(explained(diagnostics.into_sorted())));
     }
     let platform = model::build(&document.spec, &environments, dir).map_err(|e| Failure::Internal(e.0))?;
     Ok(Compilation {
         platform,
-        warnings: diagnostics.into_sorted(),
+        warnings: explained(diagnostics.into_sorted()),
     })
 }
 

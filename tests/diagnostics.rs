@@ -1,4 +1,5 @@
-//! Every invalid spec — the shared contract's and our own — snapshotted with the exact
+//! Every invalid spec — the contract's (copied to `specs/shared-invalid/`) and our own —
+//! snapshotted with the exact
 //! diagnostics a user sees (rustc-style, with source line and caret) and as JSON.
 
 use std::path::Path;
@@ -17,6 +18,12 @@ fn report(path: &Path) -> String {
         "{} should be rejected",
         path.display()
     );
+    for diagnostic in &diagnostics {
+        assert!(
+            diagnostic.help.is_some(),
+            "every diagnostic has a help line: {diagnostic:?}"
+        );
+    }
     diagnostics
         .iter()
         .map(|d| platc::diag::render::human(&file, d))
@@ -26,7 +33,7 @@ fn report(path: &Path) -> String {
 
 #[test]
 fn shared_invalid_specs() {
-    insta::glob!("../../shared/spec/invalid", "*.toml", |path| {
+    insta::glob!("../specs/shared-invalid", "*.toml", |path| {
         insta::assert_snapshot!(report(path));
     });
 }

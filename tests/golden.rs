@@ -1,4 +1,5 @@
-//! Golden output trees: every spec under `specs/` and every shared example compiles to
+//! Golden output trees: every spec under `specs/` and every example (`specs/examples/`, copies of the
+//! contract's) compiles to
 //! exactly the files under `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases = Vec::new();
-    for dir in [root.join("specs"), root.join("../shared/spec/examples")] {
+    // specs/next: copies of the contract-v2 specs this build supports, with their config files.
+    for dir in [root.join("specs"), root.join("specs/examples"), root.join("specs/next")] {
         let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|entry| entry.unwrap().path())
@@ -23,9 +25,6 @@ fn cases() -> Vec<(String, PathBuf)> {
             cases.push((name, spec));
         }
     }
-    // Contract-v2 specs this build supports, with the config files beside them.
-    let workloads = root.join("../shared/spec/next/workloads.toml");
-    cases.push(("next-workloads".to_string(), workloads));
     cases
 }
 

@@ -91,9 +91,22 @@ fn parse<T>(
     out: &mut Diagnostics,
 ) -> Option<T> {
     parser(&value.value)
-        .map_err(|message| out.push(Diagnostic::new(code, value.span.clone(), message)))
+        .map_err(|message| {
+            let mut diagnostic = Diagnostic::new(code, value.span.clone(), message);
+            if code == crate::diag::Code::E0020 {
+                diagnostic = diagnostic.with_help(crate::spec::values::quantity_hint(&value.value).map_or_else(
+                    || "write a quantity such as \"512Mi\", \"1Gi\" or \"250m\"".to_string(),
+                    |meant| format!("did you mean `{meant}`?"),
+                ));
+            }
+            out.push(diagnostic);
+        })
         .ok()
 }
 
+#[cfg(test)]
+mod advice_tests;
+#[cfg(test)]
+mod layer_tests;
 #[cfg(test)]
 mod tests;

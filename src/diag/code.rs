@@ -71,6 +71,10 @@ impl Code {
         }
     }
 
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::E0001 => "E0001",

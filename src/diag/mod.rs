@@ -55,6 +55,17 @@ impl Diagnostic {
         self
     }
 
+    /// Gives a diagnostic without help the pointer to its explanation, so every one a person
+    /// reads ends with a next step.
+    #[must_use]
+    pub fn or_explain(self) -> Self {
+        if self.help.is_some() {
+            return self;
+        }
+        let code = self.code;
+        self.with_help(format!("`platc explain {code}` says what this means and how to fix it"))
+    }
+
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
@@ -90,6 +101,12 @@ impl Diagnostics {
         });
         self.0.dedup();
         self.0
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(items: I) -> Self {
+        Self(items.into_iter().collect())
     }
 }
 

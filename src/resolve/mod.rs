@@ -38,8 +38,53 @@ pub struct ServiceView {
     pub name: String,
     pub name_span: Span,
     pub raw: RawService,
+    /// Which layer set each value, for pointing at the layer that made a pair inconsistent.
+    pub origins: Origins,
     /// The tier's `paging` (tier merged with the environment's tier override).
     pub tier_paging: Option<Spanned<bool>>,
+}
+
+/// The spans of every value of each layer, lowest layer first.
+#[derive(Debug, Default)]
+pub struct Origins(Vec<Vec<Span>>);
+
+impl Origins {
+    fn of<'a>(layers: impl IntoIterator<Item = Option<&'a toml::Spanned<DeTable<'a>>>>) -> Self {
+        Self(
+            layers
+                .into_iter()
+                .map(|layer| {
+                    let mut spans = Vec::new();
+                    if let Some(table) = layer {
+                        collect_spans(table.get_ref(), &mut spans);
+                    }
+                    spans
+                })
+                .collect(),
+        )
+    }
+
+    /// The layer (0 = lowest) that wrote the value at `span`.
+    pub fn rank(&self, span: &Span) -> Option<usize> {
+        self.0.iter().rposition(|spans| spans.contains(span))
+    }
+
+    /// Two values that disagree, the one from the higher layer first (ties: `a` first): a
+    /// diagnostic points at the value the most specific layer set, the other as a label.
+    pub fn higher_first<'s>(&self, a: &'s Span, b: &'s Span) -> (&'s Span, &'s Span) {
+        if self.rank(b) > self.rank(a) { (b, a) } else { (a, b) }
+    }
+}
+
+fn collect_spans(table: &DeTable<'_>, spans: &mut Vec<Span>) {
+    for value in table.values() {
+        spans.push(value.span());
+        match value.get_ref() {
+            DeValue::Table(inner) => collect_spans(inner, spans),
+            DeValue::Array(items) => spans.extend(items.iter().map(toml::Spanned::span)),
+            _ => {}
+        }
+    }
 }
 
 pub struct DatastoreView {
@@ -147,17 +192,21 @@ impl<'d> Resolver<'_, 'd> {
                 _ => None,
             })
             .next_back();
-        let mut tier_layer = tier.and_then(|tier| {
-            merge::layers(
-                [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]
-                    .into_iter()
-                    .flatten(),
-            )
+        let tier_layers = tier.map_or([None, None], |tier| {
+            [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]
         });
-        let tier_paging = tier_layer.as_mut().and_then(|layer| merge::take_bool(layer, "paging"));
         let defaults = self
             .env_layer(&["container_defaults"])
             .map(|table| merge::nest("resources", table));
+        let origins = Origins::of([
+            defaults.as_ref(),
+            tier_layers[0].as_ref(),
+            tier_layers[1].as_ref(),
+            Some(&base),
+            override_layer.as_ref(),
+        ]);
+        let mut tier_layer = merge::layers(tier_layers.into_iter().flatten());
+        let tier_paging = tier_layer.as_mut().and_then(|layer| merge::take_bool(layer, "paging"));
         let layers = [defaults, tier_layer, Some(base), override_layer];
         let merged = merge::layers(layers.into_iter().flatten())?;
         let raw = self.deserialize(merged)?;
@@ -166,6 +215,7 @@ impl<'d> Resolver<'_, 'd> {
             name: name.to_string(),
             name_span,
             raw,
+            origins,
             tier_paging,
         })
     }

@@ -128,6 +128,8 @@ pub struct RawTier {
     /// false: this tier's alerts never page.
     pub paging: Option<Spanned<bool>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Warning codes accepted for every service of the tier, e.g. `["W0003"]`.
+    pub allow: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -296,6 +298,8 @@ pub struct RawService {
     pub labels: Option<Map<Text>>,
     pub annotations: Option<Map<Text>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Warning codes accepted for this service, e.g. `["W0003"]`; replaces its tier's list.
+    pub allow: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]

@@ -8,7 +8,16 @@ use crate::model::{Environment, Job, Platform};
 use crate::render::promql::{Selector, duration};
 use crate::spec::values::Duration;
 
-use super::{Rule, alert_labels, page};
+use super::{Rule, page, team_label};
+
+/// The labels every alert carries: `severity`, `namespace`, `service` (the job), `team`.
+fn alert_labels(platform: &Platform, env: &Environment, job: &str, severity: &str) -> crate::model::Labels {
+    let mut labels = team_label(platform);
+    labels.insert("severity".into(), severity.into());
+    labels.insert("namespace".into(), env.namespace.clone());
+    labels.insert("service".into(), job.into());
+    labels
+}
 
 pub(super) fn rules(platform: &Platform, env: &Environment) -> Vec<Rule> {
     env.jobs
