@@ -1,6 +1,7 @@
 //! The repository is self-contained: the tests read the contract's examples and invalid
-//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, and the contract
-//! itself in `docs/SPEC.md`), so a fresh clone
+//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, the contract-v2
+//! specs this build supports in `specs/next/`, and the contract itself in `docs/SPEC.md`),
+//! so a fresh clone
 //! with nothing beside it builds and tests. When the contract (`../shared`) is beside the
 //! repository, as in CI, the copies must equal it byte for byte.
 
@@ -36,6 +37,12 @@ fn the_in_repo_copies_equal_the_contract_when_it_is_beside_the_repository() {
         fs::read(root.join("docs/SPEC.md")).unwrap() == contract,
         "docs/SPEC.md differs from ../shared/spec/SPEC.md: copy it again"
     );
+    for file in ["workloads.toml", "config/app.json", "config/nginx-extra.conf"] {
+        assert!(
+            fs::read(root.join("specs/next").join(file)).unwrap() == fs::read(shared.join("next").join(file)).unwrap(),
+            "specs/next/{file} differs from ../shared/spec/next/{file}: copy it again"
+        );
+    }
     for (copy, original) in [("specs/examples", "examples"), ("specs/shared-invalid", "invalid")] {
         let ours = specs_in(&root.join(copy));
         let theirs = specs_in(&shared.join(original));

@@ -224,10 +224,13 @@ fn nul_characters(env: &EnvView, out: &mut Diagnostics) {
         let raw = &service.raw;
         let values = raw.env.iter().flatten().map(|(_, v)| (&v.value, &v.span));
         let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
-        let lists = [raw.command.as_ref(), raw.args.as_ref(), raw.migrate.as_ref(), probe]
+        let migrate = raw.migrate.as_ref().and_then(|m| Some((m.value.command()?, &m.span)));
+        let lists = [raw.command.as_ref(), raw.args.as_ref(), probe]
             .into_iter()
             .flatten()
-            .flat_map(|list| list.value.iter().map(move |item| (item, &list.span)));
+            .map(|list| (&list.value, &list.span))
+            .chain(migrate)
+            .flat_map(|(list, span)| list.iter().map(move |item| (item, span)));
         for (_, span) in values.chain(lists).filter(|(text, _)| text.contains('\0')) {
             out.push(error(
                 span.clone(),

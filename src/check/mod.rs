@@ -9,6 +9,10 @@ mod alerting;
 mod alerts;
 mod autoscale;
 mod compose;
+mod files;
+
+pub use files::read as read_file;
+mod jobs;
 mod names;
 mod ports;
 mod quantities;
@@ -22,6 +26,7 @@ mod settings;
 mod slo;
 mod values;
 mod warnings;
+mod workloads;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resolve::{EnvView, ServiceView};
@@ -29,6 +34,8 @@ use crate::spec::{Document, RawSpec, Spanned};
 
 pub struct Context<'a> {
     pub document: &'a Document<'a>,
+    /// The spec's folder: `files` sources are relative to it.
+    pub dir: &'a std::path::Path,
     pub spec: &'a RawSpec,
     pub envs: &'a [EnvView],
 }
@@ -43,7 +50,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 17] = [
+const RULES: [Rule; 20] = [
     required::check,
     names::check,
     quantities::check,
@@ -61,11 +68,15 @@ const RULES: [Rule; 17] = [
     compose::check,
     alerting::check,
     alerts::check,
+    workloads::check,
+    jobs::check,
+    files::check,
 ];
 
-pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {
+pub fn check(document: &Document<'_>, envs: &[EnvView], dir: &std::path::Path) -> Diagnostics {
     let context = Context {
         document,
+        dir,
         spec: &document.spec,
         envs,
     };

@@ -1,6 +1,6 @@
 //! E0070: an environment's quota must hold the platform at full scale — every service at its
 //! maximum replicas plus one surge pod (rolling updates add one), plus every in-cluster
-//! datastore. The message names the biggest consumers.
+//! datastore, plus one running pod of every job. The message names the biggest consumers.
 
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -41,6 +41,15 @@ fn check_env(env: &EnvView, quota: &RawQuota, out: &mut Diagnostics) {
         .services
         .iter()
         .filter_map(service)
+        .chain(env.jobs.iter().filter_map(|job| {
+            let r = resources(job.raw.resources.as_ref()).ok()?;
+            Some(Consumer {
+                name: job.name.clone(),
+                pods: 1,
+                per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
+                pvcs: 0,
+            })
+        }))
         .chain(
             env.datastores
                 .iter()

@@ -31,12 +31,24 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
             }
         }
     }
+    for job in cx.envs.iter().flat_map(|env| &env.jobs) {
+        for callee in job.raw.uses.iter().flatten() {
+            if !callees.contains(&callee.value.as_str()) {
+                out.push(missing(
+                    callee.span.clone(),
+                    "service or datastore",
+                    &callee.value,
+                    &callees,
+                ));
+            }
+        }
+    }
     overrides(cx, out);
 }
 
 fn overrides(cx: &Context<'_>, out: &mut Diagnostics) {
     for (env_name, env) in &cx.spec.environments {
-        let tables: [(&str, Vec<&String>, std::collections::BTreeSet<&str>); 3] = [
+        let tables: [(&str, Vec<&String>, std::collections::BTreeSet<&str>); 4] = [
             (
                 "tiers",
                 env.tiers.iter().flat_map(|t| t.keys()).collect(),
@@ -46,6 +58,11 @@ fn overrides(cx: &Context<'_>, out: &mut Diagnostics) {
                 "services",
                 env.services.iter().flat_map(|t| t.keys()).collect(),
                 cx.spec.services.keys().map(String::as_str).collect(),
+            ),
+            (
+                "jobs",
+                env.jobs.iter().flat_map(|t| t.keys()).collect(),
+                cx.spec.jobs.keys().map(String::as_str).collect(),
             ),
             (
                 "datastores",

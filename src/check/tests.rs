@@ -21,7 +21,11 @@ fn all_findings(body: &str) -> Vec<(Code, usize)> {
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
     problems.extend(document.recovered.iter().cloned());
-    problems.extend(super::check(&document, &envs));
+    problems.extend(super::check(
+        &document,
+        &envs,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+    ));
     let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
     found.sort();
     found.dedup();
@@ -256,7 +260,7 @@ fn e0003_no_targets() {
     let text = "[platform]\nname = \"shop\"\n[environments.production]\ntargets = []\n";
     let document = crate::spec::parse(text).ok().unwrap();
     let (envs, _) = crate::resolve::resolve(&document);
-    let found: Vec<Code> = super::check(&document, &envs)
+    let found: Vec<Code> = super::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .iter()
         .map(|d| d.code)

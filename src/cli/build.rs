@@ -20,6 +20,8 @@ pub struct Options {
     pub deny_warnings: bool,
     pub format: Format,
     pub color: bool,
+    /// `NAME=IMAGE` overrides (`--image`).
+    pub images: Vec<String>,
 }
 
 pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
@@ -44,6 +46,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
+    super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {

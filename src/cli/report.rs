@@ -88,7 +88,9 @@ pub fn compile(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Compilatio
     if let Some(not_utf8) = &spec.not_utf8 {
         return Ok(Err(vec![not_utf8.clone()]));
     }
-    match crate::compile_for(&spec.file.text, envs) {
+    // `files` are read relative to the spec's folder (for `-`, the path is "-": the cwd).
+    let dir = spec.file.path.parent().filter(|d| !d.as_os_str().is_empty());
+    match crate::compile_for(&spec.file.text, envs, dir.unwrap_or(std::path::Path::new("."))) {
         Ok(compilation) => {
             let known: Vec<&str> = compilation
                 .platform

@@ -11,12 +11,14 @@ pub enum Code {
     E0020,
     E0021,
     E0022,
+    E0023,
     E0030,
     E0040,
     E0050,
     E0051,
     E0060,
     E0061,
+    E0062,
     E0070,
     E0080,
     E0081,
@@ -45,12 +47,14 @@ impl Code {
         Code::E0020,
         Code::E0021,
         Code::E0022,
+        Code::E0023,
         Code::E0030,
         Code::E0040,
         Code::E0050,
         Code::E0051,
         Code::E0060,
         Code::E0061,
+        Code::E0062,
         Code::E0070,
         Code::E0080,
         Code::E0081,
@@ -84,12 +88,14 @@ impl Code {
             Code::E0020 => "E0020",
             Code::E0021 => "E0021",
             Code::E0022 => "E0022",
+            Code::E0023 => "E0023",
             Code::E0030 => "E0030",
             Code::E0040 => "E0040",
             Code::E0050 => "E0050",
             Code::E0051 => "E0051",
             Code::E0060 => "E0060",
             Code::E0061 => "E0061",
+            Code::E0062 => "E0062",
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
             Code::E0081 => "E0081",
@@ -119,12 +125,14 @@ impl Code {
             Code::E0020 => "a cpu, memory or storage value is not a valid quantity",
             Code::E0021 => "a limit is below its request",
             Code::E0022 => "a duration, percent or ratio is malformed or out of range",
+            Code::E0023 => "a malformed cron schedule or time zone",
             Code::E0030 => "a reference names nothing",
             Code::E0040 => "autoscale is inconsistent",
             Code::E0050 => "a port is out of range, or two ports of one service collide",
             Code::E0051 => "a route is claimed twice, or a path does not start with /",
             Code::E0060 => "a plain env variable looks like a secret",
             Code::E0061 => "malformed secret ref, env var name, egress rule or toleration",
+            Code::E0062 => "a `files` entry is not an absolute path, or its source cannot be used",
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
             Code::E0081 => "a custom alert is not valid PromQL, or a severity names an unknown alert",
@@ -173,6 +181,12 @@ impl Code {
                 "Durations are an integer and a unit (ms, s, m, h, d): \"200ms\", \"5m\". Percents \
                  are in (0, 100], ratios in (0, 1]."
             }
+            Code::E0023 => {
+                "A job's `schedule` is five cron fields: minute (0-59), hour (0-23), day of month \
+                 (1-31), month (1-12 or jan-dec) and day of week (0-7 or sun-sat, 0 and 7 are \
+                 Sunday), each `*`, a value, a range `a-b`, a step `*/n` or `a-b/n`, or a comma \
+                 list of those. `timezone` is an IANA name such as \"Europe/Berlin\"."
+            }
             Code::E0030 => {
                 "A tier, a `uses` entry or an environment override names something the spec \
                  does not define. Check the spelling against the suggestion."
@@ -198,6 +212,11 @@ impl Code {
                 "Secret refs are \"<secret>/<key>\", env var names are C identifiers, egress rules \
                  are \"<CIDR>:<port>\", tolerations are \"<key>=<value>:<Effect>\", and a variable \
                  may be set in `env` or `secrets`, not both."
+            }
+            Code::E0062 => {
+                "`files` maps an absolute path in the container to a file relative to the spec: \
+                 the source must be a readable UTF-8 text file of at most 1 MiB (a ConfigMap's \
+                 limit), not a directory, and no two entries may use one container path."
             }
             Code::E0070 => {
                 "At full scale every service runs its maximum replicas plus one surge pod during \

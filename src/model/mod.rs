@@ -6,6 +6,7 @@ pub mod alerting;
 pub mod build;
 pub mod peers;
 pub mod slo;
+pub mod workload;
 
 pub use alerting::{Alerting, Channel, MuteWindow, Receiver};
 pub use build::build;
@@ -14,8 +15,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::spec::Engine;
 pub use crate::spec::values::{Duration, EgressRule, Quantity, SecretRef, Toleration};
+pub use crate::spec::{Concurrency, Engine, Select, Spread};
+pub use workload::{ConfigFile, Job, Migrate, NamedPort};
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -87,6 +89,7 @@ pub struct Environment {
     pub container_defaults: Option<Resources>,
     pub ingress: Option<Ingress>,
     pub services: Vec<Service>,
+    pub jobs: Vec<Job>,
     pub datastores: Vec<Datastore>,
     /// Alertmanager routing, when `[alerting]` (or the environment's override) is given.
     pub alerting: Option<Alerting>,
@@ -122,6 +125,9 @@ pub struct Ingress {
     pub rate_limit_rps: Option<u32>,
     pub body_size: Option<String>,
     pub cors_origins: Vec<String>,
+    /// Where the ingress controller's pods run, and their labels (none: any pod there).
+    pub controller_namespace: String,
+    pub controller_labels: Labels,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +137,15 @@ pub struct Service {
     pub tier: Option<String>,
     /// The HTTP port; `None` for a worker.
     pub port: Option<u16>,
+    /// The port the Service exposes for `port` (`service_port`, default `port`).
+    pub service_port: Option<u16>,
+    /// Extra named ports, the same number on the container and the Service.
+    pub ports: Vec<NamedPort>,
+    pub termination_grace_seconds: u64,
+    pub spread: Spread,
+    pub service_account_annotations: Labels,
+    pub image_pull_secrets: Vec<String>,
+    pub files: Vec<ConfigFile>,
     /// Where Prometheus scrapes; `None` when scraping is off or there is no port.
     pub metrics: Option<MetricsEndpoint>,
     pub probes: Probes,
@@ -147,7 +162,7 @@ pub struct Service {
     pub uses: Vec<String>,
     pub egress: Vec<EgressRule>,
     pub routes: Vec<String>,
-    pub migrate: Option<Vec<String>>,
+    pub migrate: Option<Migrate>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
     pub writable: Vec<String>,
@@ -179,6 +194,11 @@ pub struct Probes {
     pub readiness: Option<String>,
     pub startup: Option<String>,
     pub command: Option<Vec<String>>,
+    /// Timings for every probe of the service, in seconds; `None`: the probe's default.
+    pub period: Option<u64>,
+    pub timeout: Option<u64>,
+    pub initial_delay: Option<u64>,
+    pub failures: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -197,6 +217,8 @@ pub struct Autoscale {
 #[derive(Debug, Clone, Serialize)]
 pub struct Scaling {
     pub window_seconds: Option<u64>,
+    /// `selectPolicy`; `None`: Kubernetes' default (`Max`).
+    pub select: Option<Select>,
     pub percent: Option<u32>,
     pub pods: Option<u32>,
     pub period_seconds: u64,
@@ -288,6 +310,13 @@ impl Environment {
     /// Services that list `name` in their `uses`, in spec order.
     pub fn callers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
         self.peers().callers(name).iter().map(|&i| &self.services[i])
+    }
+
+    /// Services and jobs that list `name` in their `uses`, services first.
+    pub fn caller_names(&self, name: &str) -> Vec<String> {
+        let services = self.callers(name).map(|s| s.name.clone());
+        let jobs = self.jobs.iter().filter(|j| j.uses.iter().any(|u| u == name));
+        services.chain(jobs.map(|j| j.name.clone())).collect()
     }
 
     pub fn has_routes(&self) -> bool {

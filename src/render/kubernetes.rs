@@ -7,6 +7,8 @@
 //! convention); never as values.
 
 mod datastore;
+mod files;
+mod job;
 mod monitoring;
 mod network;
 mod workload;
@@ -19,7 +21,6 @@ use super::{OutputFile, RenderError, render_template};
 use crate::model::{Environment, Labels, Platform};
 
 pub(crate) const SECRETS_DIR: &str = "/var/run/secrets/platc";
-pub(crate) const INGRESS_NAMESPACE: &str = "ingress-nginx";
 pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 
 /// Name, namespace and labels of one object.
@@ -74,6 +75,12 @@ pub fn render(
         files.push((
             format!("services/{}.yaml", service.name),
             render_template(templates, "kubernetes/service.yaml.j2", view)?,
+        ));
+    }
+    for job in &env.jobs {
+        files.push((
+            format!("jobs/{}.yaml", job.name),
+            render_template(templates, "kubernetes/cronjob.yaml.j2", job::view(platform, env, job))?,
         ));
     }
     for datastore in &env.datastores {

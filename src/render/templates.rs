@@ -47,6 +47,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/container-env.yaml.j2"),
     ),
     (
+        "kubernetes/config-files.yaml.j2",
+        include_str!("../../templates/kubernetes/config-files.yaml.j2"),
+    ),
+    (
+        "kubernetes/cronjob.yaml.j2",
+        include_str!("../../templates/kubernetes/cronjob.yaml.j2"),
+    ),
+    (
         "kubernetes/container-mounts.yaml.j2",
         include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
     ),

@@ -8,16 +8,19 @@
 
 pub mod alerting;
 pub mod promql;
+pub mod cron;
 pub mod raw;
 pub mod reference;
 pub mod schedule;
 mod shape;
 mod spanned;
 pub mod values;
+pub mod workload;
 
 pub use alerting::*;
 pub use raw::*;
 pub use spanned::{Span, Spanned};
+pub use workload::*;
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};

@@ -43,6 +43,10 @@ struct Volume {}
 struct Service {
     image: String,
     restart: String,
+    #[serde(default)]
+    profiles: Vec<String>,
+    #[serde(default)]
+    expose: Vec<u16>,
     entrypoint: Option<Vec<String>>,
     command: Option<Vec<String>>,
     #[serde(default)]
@@ -122,6 +126,12 @@ pub fn verify(text: &str) -> Result<(), String> {
 }
 
 fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
+    if service.profiles.iter().any(|p| p != "jobs") || (!service.profiles.is_empty() && service.restart != "no") {
+        return Err("only run-once jobs are in a profile, `jobs`".into());
+    }
+    if service.expose.contains(&0) {
+        return Err("exposes port 0".into());
+    }
     if !matches!(service.restart.as_str(), "no" | "unless-stopped") {
         return Err(format!("restart `{}`", service.restart));
     }

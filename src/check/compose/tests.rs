@@ -12,6 +12,7 @@ fn diagnostics(text: &str) -> Vec<crate::diag::Diagnostic> {
     let mut out = crate::diag::Diagnostics::default();
     let context = super::Context {
         document: &document,
+        dir: std::path::Path::new("."),
         spec: &document.spec,
         envs: &envs,
     };

@@ -22,6 +22,10 @@ pub struct Container {
     pub name: String,
     pub image: String,
     pub restart: &'static str,
+    /// Jobs: only `docker compose run` starts them.
+    pub profiles: Vec<&'static str>,
+    /// Container ports other containers call (documentation for Compose; nothing published).
+    pub expose: Vec<u16>,
     pub entrypoint: Option<Vec<String>>,
     pub command: Vec<Text>,
     pub environment: Vec<(String, Text)>,
@@ -45,6 +49,8 @@ impl Container {
             name: name.to_string(),
             image: image.to_string(),
             restart: "unless-stopped",
+            profiles: Vec::new(),
+            expose: Vec::new(),
             entrypoint: None,
             command: Vec::new(),
             environment: Vec::new(),
@@ -64,16 +70,20 @@ impl Container {
 #[derive(Serialize)]
 pub struct Healthcheck {
     pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
     pub retries: u32,
-    pub start_period: &'static str,
+    pub start_period: String,
 }
 
 impl Healthcheck {
     pub fn new(test: Vec<String>, retries: u32, start_period: &'static str) -> Self {
         Healthcheck {
             test,
+            interval: "10s".into(),
+            timeout: "5s".into(),
             retries,
-            start_period,
+            start_period: start_period.into(),
         }
     }
 }

@@ -13,6 +13,7 @@
 
 mod alerts;
 mod info;
+mod jobs;
 mod policy;
 pub(crate) mod slo;
 
@@ -89,6 +90,7 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
         ("custom", None, policy::custom(platform, env)),
+        ("jobs", None, jobs::rules(platform, env)),
     ];
     let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
     groups
