@@ -14,6 +14,7 @@ mod quota;
 mod ranges;
 mod references;
 mod required;
+mod rollout;
 mod routes;
 mod secrets;
 mod settings;
@@ -41,7 +42,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 15] = [
+const RULES: [Rule; 16] = [
     required::check,
     names::check,
     quantities::check,
@@ -55,6 +56,7 @@ const RULES: [Rule; 15] = [
     ranges::check,
     settings::check,
     slo::check,
+    rollout::check,
     warnings::check,
     compose::check,
 ];

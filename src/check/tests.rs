@@ -245,3 +245,5 @@ fn e0003_no_targets() {
         .collect();
     assert_eq!(found, vec![Code::E0003]);
 }
+
+mod rollout;

@@ -20,6 +20,7 @@ pub enum Code {
     E0070,
     E0080,
     E0090,
+    E0092,
     E0100,
     W0001,
     W0002,
@@ -35,7 +36,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 22] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -52,6 +53,7 @@ impl Code {
         Code::E0070,
         Code::E0080,
         Code::E0090,
+        Code::E0092,
         Code::E0100,
         Code::W0001,
         Code::W0002,
@@ -85,6 +87,7 @@ impl Code {
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
             Code::E0090 => "E0090",
+            Code::E0092 => "E0092",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
@@ -118,6 +121,7 @@ impl Code {
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
             Code::E0090 => "a service has routes but its environment has no ingress host",
+            Code::E0092 => "a rollout is malformed, or its analysis has no availability SLO to judge by",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
             Code::W0002 => "HTTP service without a readiness probe",
@@ -194,6 +198,14 @@ impl Code {
             Code::E0090 => {
                 "Routes are served through the environment's ingress host. Set [ingress] host, \
                  or [environments.<env>.ingress] host."
+            }
+            Code::E0092 => {
+                "A canary's `steps` are traffic percents, strictly increasing within (0, 100); \
+                 `pause` is a duration such as \"5m\"; `auto_promote` belongs to blue-green and \
+                 `steps`/`pause` to canary; blue-green needs a `port` (it switches Services). \
+                 `analysis = true` judges the new version by the service's availability SLO, so \
+                 the service needs one and its metrics must be scraped. `prometheus_url` is an \
+                 http(s) URL."
             }
             Code::E0100 => {
                 "Docker Compose runs the environment on one host, with every service, datastore and \
