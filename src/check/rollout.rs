@@ -50,13 +50,18 @@ fn canary(rollout: &RawRollout, out: &mut Diagnostics) {
     if let Some(steps) = &rollout.steps {
         steps_increase(steps, out);
     }
-    if let Some(pause) = &rollout.pause
-        && let Err(message) = values::duration(&pause.value)
-    {
-        out.push(
-            Diagnostic::new(Code::E0092, pause.span.clone(), format!("rollout pause: {message}"))
-                .with_help("for example pause = \"5m\"; leave it out to wait for a manual promotion at each step"),
-        );
+    if let Some(pause) = &rollout.pause {
+        let problem = match values::duration(&pause.value) {
+            Err(message) => Some(message),
+            Ok(d) if d.millis % 1000 != 0 => Some(format!("`{}` is not a whole number of seconds", pause.value)),
+            Ok(_) => None,
+        };
+        if let Some(message) = problem {
+            out.push(
+                Diagnostic::new(Code::E0092, pause.span.clone(), format!("rollout pause: {message}"))
+                    .with_help("for example pause = \"5m\"; leave it out to wait for a manual promotion at each step"),
+            );
+        }
     }
 }
 

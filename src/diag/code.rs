@@ -187,8 +187,10 @@ impl Code {
             }
             Code::E0070 => {
                 "At full scale every service runs its maximum replicas plus one surge pod during \
-                 a rolling update, and every in-cluster datastore runs. The namespace quota must \
-                 hold all of that, or deployments stall. Raise the quota or lower the maximums."
+                 a rolling update (twice its maximum during a blue-green rollout or a canary split \
+                 at the ingress, which run both versions at full size), and every in-cluster \
+                 datastore runs. The namespace quota must hold all of that, or deployments stall. \
+                 Raise the quota or lower the maximums."
             }
             Code::E0080 => {
                 "SLO objectives are in (0, 100), windows are whole days from 1d to 90d, and the \

@@ -64,6 +64,8 @@ fn steps_must_increase_within_the_open_range() {
 fn pause_must_be_a_duration() {
     let body = format!("{WEB}rollout = {{ strategy = \"canary\", pause = \"five minutes\" }}\n");
     assert_eq!(located(&body), vec![(Code::E0092, 5, 42)]);
+    let fraction = format!("{WEB}rollout = {{ strategy = \"canary\", pause = \"1500ms\" }}\n");
+    assert_eq!(located(&fraction), vec![(Code::E0092, 5, 42)], "Argo pauses in whole seconds");
 }
 
 #[test]
@@ -127,4 +129,23 @@ fn prometheus_url_is_an_http_url() {
     }
     let good = "prometheus_url = \"https://prom.example.com/prometheus\"\n";
     assert_eq!(located(good), vec![]);
+}
+
+#[test]
+fn quota_counts_both_versions_where_a_rollout_runs_them_side_by_side() {
+    let service = |rollout: &str| {
+        format!("[environments.production.quota]\npods = 5\n{WEB}replicas = 3\nrollout = {{ strategy = \"{rollout}\" }}\n")
+    };
+    assert_eq!(located(&service("canary")), vec![], "a replica canary surges by one pod: 4");
+    assert_eq!(
+        located(&service("blue-green")),
+        vec![(Code::E0070, 2, 8)],
+        "blue-green runs 3 + 3 preview pods"
+    );
+    let routed = format!(
+        "[environments.production.quota]\npods = 4\n[ingress]\nhost = \"a.example.com\"\n{WEB}replicas = 2\nroutes = [\"/\"]\nrollout = {{ strategy = \"canary\" }}\n"
+    );
+    assert_eq!(located(&routed), vec![], "2 stable + 2 canary pods at the end of the canary");
+    let tight = routed.replace("pods = 4", "pods = 3");
+    assert_eq!(located(&tight), vec![(Code::E0070, 2, 8)]);
 }
