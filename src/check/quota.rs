@@ -124,7 +124,11 @@ fn service(env: &EnvView, view: &ServiceView) -> Option<Consumer> {
         .or(raw.replicas.as_ref())
         .map_or(1, |m: &Spanned<i64>| m.value.max(0));
     let r = resources(raw.resources.as_ref()).ok()?;
-    let pods = if runs_twice(env, view) { max.checked_mul(2)? } else { max + 1 };
+    let pods = if runs_twice(env, view) {
+        max.checked_mul(2)?
+    } else {
+        max + 1
+    };
     Some(Consumer {
         name: view.name.clone(),
         pods: u32::try_from(pods).ok()?,

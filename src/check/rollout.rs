@@ -117,7 +117,10 @@ fn blue_green(service: &ServiceView, rollout: &RawRollout, strategy: Span, out: 
             Diagnostic::new(
                 Code::E0092,
                 strategy,
-                format!("service `{}` has no port, so blue-green has no Service to switch", service.name),
+                format!(
+                    "service `{}` has no port, so blue-green has no Service to switch",
+                    service.name
+                ),
             )
             .with_help("give the service a `port`, or use strategy = \"canary\""),
         );
@@ -199,10 +202,17 @@ fn derived_service(cx: &Context<'_>, env: &EnvView, service: &ServiceView, strat
         let mut diagnostic = Diagnostic::new(
             Code::E0010,
             span,
-            format!("the rollout of `{}` needs a Service named `{other}`, which is taken", service.name),
+            format!(
+                "the rollout of `{}` needs a Service named `{other}`, which is taken",
+                service.name
+            ),
         )
         .with_help("rename one of them");
-        let table = if cx.spec.services.contains_key(other) { "services" } else { "datastores" };
+        let table = if cx.spec.services.contains_key(other) {
+            "services"
+        } else {
+            "datastores"
+        };
         if let Some(taken) = cx.document.key_span(&[table, other]) {
             diagnostic = diagnostic.with_label(taken, "the other object of that name");
         }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::{
     AlertThresholds, Autoscale, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress, IntOrPercent,
-    Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Rollout, RolloutStrategy,
-    Scaling, Service, Slo,
+    Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Rollout,
+    RolloutStrategy, Scaling, Service, Slo,
 };
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::values::{self, Quantity};
@@ -264,7 +264,11 @@ fn rollout(raw: &RawRollout) -> Result<Rollout> {
                     .collect::<Result<_>>()?,
                 None => vec![25, 50, 75],
             },
-            pause: raw.pause.as_ref().map(|p| must(values::duration(&p.value))).transpose()?,
+            pause: raw
+                .pause
+                .as_ref()
+                .map(|p| must(values::duration(&p.value)))
+                .transpose()?,
         },
         Some(Strategy::BlueGreen) => RolloutStrategy::BlueGreen {
             auto_promote: raw.auto_promote.as_ref().is_none_or(|a| a.value),

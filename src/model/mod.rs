@@ -150,10 +150,11 @@ pub enum RolloutStrategy {
     /// manual promotion at each step.
     Canary {
         steps: Vec<u32>,
-        #[serde(serialize_with = "go_duration")]
         pause: Option<Duration>,
     },
-    BlueGreen { auto_promote: bool },
+    BlueGreen {
+        auto_promote: bool,
+    },
 }
 
 /// Where the rollout analysis asks when the spec does not say: the Service the Prometheus
@@ -310,26 +311,14 @@ fn duration_text<S: serde::Serializer>(duration: &Duration, serializer: S) -> Re
     serializer.serialize_str(&duration.text())
 }
 
-/// Argo Rollouts reads pauses with Go's `time.ParseDuration`, which knows no days: `1d` is
-/// written `24h`, `90s` is `1m30s`.
-#[allow(clippy::ref_option)] // serde's `serialize_with` passes a reference to the field
-fn go_duration<S: serde::Serializer>(duration: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
-    let Some(duration) = duration else {
-        return serializer.serialize_none();
-    };
-    let mut seconds = duration.whole_seconds();
-    let mut text = String::new();
-    for (unit, size) in [("h", 3_600), ("m", 60), ("s", 1)] {
-        if seconds >= size {
-            text.push_str(&format!("{}{unit}", seconds / size));
-            seconds %= size;
-        }
-    }
-    serializer.serialize_str(&text)
-}
-
 fn percent_text<S: serde::Serializer>(percent: &u32, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format!("{percent}%"))
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
 }
 
 impl Serialize for Quantity {

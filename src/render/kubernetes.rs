@@ -5,9 +5,11 @@
 //! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
 //! convention), never as values and never as `secretKeyRef` variables (checkov `CKV_K8S_35`).
 
+mod analysis;
 mod datastore;
 mod monitoring;
 mod network;
+mod rollout;
 mod workload;
 
 use std::collections::BTreeMap;

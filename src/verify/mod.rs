@@ -6,6 +6,7 @@ mod grafana;
 mod kubernetes;
 mod monitoring;
 mod prometheus;
+mod rollouts;
 
 use crate::render::OutputFile;
 

@@ -65,7 +65,11 @@ fn pause_must_be_a_duration() {
     let body = format!("{WEB}rollout = {{ strategy = \"canary\", pause = \"five minutes\" }}\n");
     assert_eq!(located(&body), vec![(Code::E0092, 5, 42)]);
     let fraction = format!("{WEB}rollout = {{ strategy = \"canary\", pause = \"1500ms\" }}\n");
-    assert_eq!(located(&fraction), vec![(Code::E0092, 5, 42)], "Argo pauses in whole seconds");
+    assert_eq!(
+        located(&fraction),
+        vec![(Code::E0092, 5, 42)],
+        "Argo pauses in whole seconds"
+    );
 }
 
 #[test]
@@ -84,7 +88,8 @@ fn blue_green_needs_a_port() {
 
 #[test]
 fn analysis_needs_an_availability_slo_and_metrics() {
-    let no_slo = "[services.web]\nimage = \"web:1\"\nport = 8080\nrollout = { strategy = \"canary\", analysis = true }\n";
+    let no_slo =
+        "[services.web]\nimage = \"web:1\"\nport = 8080\nrollout = { strategy = \"canary\", analysis = true }\n";
     assert_eq!(located(no_slo), vec![(Code::E0092, 4, 45)]);
     let latency_only = "[services.web]\nimage = \"web:1\"\nport = 8080\nslo = { latency = { objective = 99, threshold = \"200ms\" } }\nrollout = { strategy = \"canary\", analysis = true }\n";
     assert_eq!(located(latency_only), vec![(Code::E0092, 5, 45)]);
@@ -115,9 +120,8 @@ fn derived_service_names_fit_and_are_free() {
     let long = "a".repeat(60);
     let body = format!("[services.{long}]\nimage = \"x:1\"\nport = 80\nrollout = {{ strategy = \"blue-green\" }}\n");
     assert_eq!(located(&body), vec![(Code::E0010, 1, 11)]);
-    let taken = format!(
-        "{WEB}rollout = {{ strategy = \"blue-green\" }}\n[services.web-preview]\nimage = \"x:1\"\nport = 80\n"
-    );
+    let taken =
+        format!("{WEB}rollout = {{ strategy = \"blue-green\" }}\n[services.web-preview]\nimage = \"x:1\"\nport = 80\n");
     assert_eq!(located(&taken), vec![(Code::E0010, 1, 11)]);
 }
 
@@ -134,9 +138,15 @@ fn prometheus_url_is_an_http_url() {
 #[test]
 fn quota_counts_both_versions_where_a_rollout_runs_them_side_by_side() {
     let service = |rollout: &str| {
-        format!("[environments.production.quota]\npods = 5\n{WEB}replicas = 3\nrollout = {{ strategy = \"{rollout}\" }}\n")
+        format!(
+            "[environments.production.quota]\npods = 5\n{WEB}replicas = 3\nrollout = {{ strategy = \"{rollout}\" }}\n"
+        )
     };
-    assert_eq!(located(&service("canary")), vec![], "a replica canary surges by one pod: 4");
+    assert_eq!(
+        located(&service("canary")),
+        vec![],
+        "a replica canary surges by one pod: 4"
+    );
     assert_eq!(
         located(&service("blue-green")),
         vec![(Code::E0070, 2, 8)],
@@ -145,7 +155,11 @@ fn quota_counts_both_versions_where_a_rollout_runs_them_side_by_side() {
     let routed = format!(
         "[environments.production.quota]\npods = 4\n[ingress]\nhost = \"a.example.com\"\n{WEB}replicas = 2\nroutes = [\"/\"]\nrollout = {{ strategy = \"canary\" }}\n"
     );
-    assert_eq!(located(&routed), vec![], "2 stable + 2 canary pods at the end of the canary");
+    assert_eq!(
+        located(&routed),
+        vec![],
+        "2 stable + 2 canary pods at the end of the canary"
+    );
     let tight = routed.replace("pods = 4", "pods = 3");
     assert_eq!(located(&tight), vec![(Code::E0070, 2, 8)]);
 }

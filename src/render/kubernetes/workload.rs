@@ -1,4 +1,5 @@
-//! The view of one service: `ServiceAccount`, Deployment, Service, HPA, PDB, `NetworkPolicy`.
+//! The view of one service: `ServiceAccount`, Deployment (or Argo Rollouts `Rollout`), Service,
+//! HPA, PDB, `NetworkPolicy`, and a rollout's extra Services and `AnalysisTemplate`.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,8 @@ pub struct ServiceView<'a> {
     pdb: (&'static str, serde_json::Value),
     policy: Policy,
     instance: String,
+    /// Progressive delivery: the `Rollout` replaces the Deployment (same pod template).
+    rollout: Option<super::rollout::RolloutView>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +90,7 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         pdb: pdb(service),
         policy: network::service_policy(env, service),
         instance: super::instance(platform, env),
+        rollout: super::rollout::view(platform, env, service),
         meta,
         service,
         pod_labels,
