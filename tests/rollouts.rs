@@ -30,7 +30,9 @@ fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
 }
 
 fn has(objects: &[Value], kind: &str, name: &str) -> bool {
-    objects.iter().any(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+    objects
+        .iter()
+        .any(|o| o["kind"] == kind && o["metadata"]["name"] == name)
 }
 
 fn with_rollout(rollout: &str) -> String {
@@ -54,7 +56,10 @@ fn the_rollout_replaces_the_deployment_with_the_same_pod_template() {
         );
         assert_eq!(rollout_object["spec"]["selector"], deployment["spec"]["selector"]);
         assert_eq!(rollout_object["spec"]["replicas"], deployment["spec"]["replicas"]);
-        assert!(has(&delivered, "Deployment", "caller"), "other services keep their Deployment");
+        assert!(
+            has(&delivered, "Deployment", "caller"),
+            "other services keep their Deployment"
+        );
     }
 }
 
@@ -96,7 +101,11 @@ fn network_policies_admit_both_versions() {
         .iter()
         .find(|rule| rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "web")
         .expect("caller may call web");
-    assert_selects(&to_web["to"][0]["podSelector"]["matchLabels"], pod_labels, "caller's egress");
+    assert_selects(
+        &to_web["to"][0]["podSelector"]["matchLabels"],
+        pod_labels,
+        "caller's egress",
+    );
 }
 
 #[test]
@@ -124,27 +133,42 @@ fn a_routed_canary_splits_requests_at_the_nginx_ingress() {
     assert_eq!(canary["stableService"], "web");
     let ingress = canary["trafficRouting"]["nginx"]["stableIngress"].as_str().unwrap();
     let backend = &find(&delivered, "Ingress", ingress)["spec"]["rules"][0]["http"]["paths"][0]["backend"];
-    assert_eq!(backend["service"]["name"], "web", "the Ingress routes to the stable Service");
+    assert_eq!(
+        backend["service"]["name"], "web",
+        "the Ingress routes to the stable Service"
+    );
     assert_eq!(
         find(&delivered, "Service", "web-canary")["spec"]["selector"],
         find(&delivered, "Service", "web")["spec"]["selector"]
     );
     let steps: Vec<&Value> = canary["steps"].as_array().unwrap().iter().collect();
     assert_eq!(steps[0]["setWeight"], 10);
-    assert_eq!(steps[1]["pause"], serde_json::json!({}), "no pause: wait for a promotion");
+    assert_eq!(
+        steps[1]["pause"],
+        serde_json::json!({}),
+        "no pause: wait for a promotion"
+    );
     assert_eq!(steps[2]["setWeight"], 50);
 }
 
 #[test]
 fn an_unrouted_canary_splits_by_pods() {
     let unrouted = WEB.replace("routes = [\"/\"]\n", "");
-    let delivered = objects(&format!("{unrouted}rollout = {{ strategy = \"canary\", pause = \"90s\" }}\n"));
+    let delivered = objects(&format!(
+        "{unrouted}rollout = {{ strategy = \"canary\", pause = \"90s\" }}\n"
+    ));
     let canary = &find(&delivered, "Rollout", "web")["spec"]["strategy"]["canary"];
     assert!(canary.get("trafficRouting").is_none() && canary.get("canaryService").is_none());
     assert_eq!(canary["maxSurge"], 1);
     assert_eq!(canary["maxUnavailable"], 0);
     let weights: Vec<&Value> = canary["steps"].as_array().unwrap().iter().step_by(2).collect();
-    assert_eq!(weights, [25, 50, 75].map(|w| serde_json::json!({ "setWeight": w })).iter().collect::<Vec<_>>());
+    assert_eq!(
+        weights,
+        [25, 50, 75]
+            .map(|w| serde_json::json!({ "setWeight": w }))
+            .iter()
+            .collect::<Vec<_>>()
+    );
     assert_eq!(canary["steps"][1]["pause"]["duration"], "1m30s");
     assert!(!has(&delivered, "Service", "web-canary"));
 }
@@ -168,7 +192,9 @@ fn analysis_is_background_for_canaries_and_pre_promotion_for_blue_green() {
 #[test]
 fn alerts_and_dashboards_count_both_versions() {
     let text = format!("{HEAD}{}", with_rollout("{ strategy = \"canary\", analysis = true }"));
-    let Ok(compilation) = platc::compile(&text) else { panic!("does not compile") };
+    let Ok(compilation) = platc::compile(&text) else {
+        panic!("does not compile")
+    };
     let files = platc::render(&compilation.platform).unwrap_or_else(|f| panic!("{f:?}"));
     let observability: Vec<&platc::render::OutputFile> = files
         .iter()
