@@ -1,4 +1,5 @@
-//! Golden output trees: every spec under `specs/` and every shared example compiles to
+//! Golden output trees: every spec under `specs/` and every example (`specs/examples/`, copies of the
+//! contract's) compiles to
 //! exactly the files under `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases = Vec::new();
-    for dir in [root.join("specs"), root.join("../shared/spec/examples")] {
+    for dir in [root.join("specs"), root.join("specs/examples")] {
         let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|entry| entry.unwrap().path())
