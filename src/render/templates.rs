@@ -59,8 +59,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/rollout-analysis-ref.yaml.j2"),
     ),
     (
-        "kubernetes/rollout-objects.yaml.j2",
-        include_str!("../../templates/kubernetes/rollout-objects.yaml.j2"),
+        "kubernetes/analysis-template.yaml.j2",
+        include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
     ),
     (
         "prometheus/rules.yaml.j2",

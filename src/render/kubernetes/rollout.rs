@@ -4,9 +4,10 @@
 //! by an nginx Ingress gets `<svc>-canary` beside its stable Service `<svc>`, and the
 //! controller clones the platform's Ingress into a canary Ingress whose weight is a share of
 //! requests; any other canary splits by the ratio of old and new pods. Blue-green adds
-//! `<svc>-preview`. Both extra Services select the same pods as `<svc>` (the controller adds
-//! the `rollouts-pod-template-hash` of the version each one serves), and carry their own
-//! `app.kubernetes.io/name` so a `ServiceMonitor` of `<svc>` never selects them.
+//! `<svc>-preview`. Both extra Services are rendered by the same template lines as `<svc>`
+//! (same selector and ports; the controller adds the `rollouts-pod-template-hash` of the
+//! version each one serves), and carry their own `app.kubernetes.io/name` so a
+//! `ServiceMonitor` of `<svc>` never selects them.
 //!
 //! `analysis = true` adds an `AnalysisTemplate` (see `analysis`): background analysis for a
 //! canary, pre-promotion analysis for blue-green, both told the new version's pod-template
@@ -25,8 +26,6 @@ pub(crate) const HASH_ARGUMENT: &str = "canary-hash";
 pub struct RolloutView {
     canary: Option<Canary>,
     blue_green: Option<BlueGreen>,
-    /// The Services the rollout adds beside `<svc>`: `<svc>-canary` or `<svc>-preview`.
-    services: Vec<Meta>,
     analysis: Option<Analysis>,
     hash_argument: &'static str,
 }
@@ -55,28 +54,18 @@ struct BlueGreen {
 
 pub fn view(platform: &Platform, env: &Environment, service: &Service) -> Option<RolloutView> {
     let rollout = service.rollout.as_ref()?;
-    let extra = |suffix: &str| {
-        let mut meta = Meta::new(platform, env, &format!("{}-{suffix}", service.name), "service");
-        meta.selector = Meta::new(platform, env, &service.name, "service").selector;
-        meta
-    };
-    let mut services = Vec::new();
     let (canary, blue_green) = match &rollout.strategy {
         RolloutStrategy::Canary { steps, pause } => {
             let pause = pause.map(|p| go_duration(p.whole_seconds()));
-            let traffic = env.routes_canary_by_ingress(service).then(|| {
-                services.push(extra("canary"));
-                Traffic {
-                    canary_service: format!("{}-canary", service.name),
-                    stable_service: service.name.clone(),
-                    stable_ingress: platform.name.clone(),
-                }
+            let traffic = env.routes_canary_by_ingress(service).then(|| Traffic {
+                canary_service: format!("{}-canary", service.name),
+                stable_service: service.name.clone(),
+                stable_ingress: platform.name.clone(),
             });
             let steps = steps.iter().map(|weight| (*weight, pause.clone())).collect();
             (Some(Canary { steps, traffic }), None)
         }
         RolloutStrategy::BlueGreen { auto_promote } => {
-            services.push(extra("preview"));
             let blue_green = BlueGreen {
                 active_service: service.name.clone(),
                 preview_service: format!("{}-preview", service.name),
@@ -92,10 +81,27 @@ pub fn view(platform: &Platform, env: &Environment, service: &Service) -> Option
     Some(RolloutView {
         canary,
         blue_green,
-        services,
         analysis,
         hash_argument: HASH_ARGUMENT,
     })
+}
+
+/// The Services of a service: `<svc>`, and `<svc>-canary` (a canary split at the ingress) or
+/// `<svc>-preview` (blue-green) on the same pods and ports, named apart so that a
+/// `ServiceMonitor` of `<svc>` never selects them.
+pub fn services(platform: &Platform, env: &Environment, service: &Service) -> Vec<Meta> {
+    let own = Meta::new(platform, env, &service.name, "service");
+    let suffix = match service.rollout.as_ref().map(|r| &r.strategy) {
+        Some(RolloutStrategy::BlueGreen { .. }) => Some("preview"),
+        Some(RolloutStrategy::Canary { .. }) if env.routes_canary_by_ingress(service) => Some("canary"),
+        _ => None,
+    };
+    let extra = suffix.map(|suffix| {
+        let mut meta = Meta::new(platform, env, &format!("{}-{suffix}", service.name), "service");
+        meta.selector.clone_from(&own.selector);
+        meta
+    });
+    std::iter::once(own).chain(extra).collect()
 }
 
 /// Argo Rollouts reads a pause with Go's `time.ParseDuration`, which knows no days: `1d` is

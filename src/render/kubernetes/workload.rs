@@ -32,6 +32,8 @@ pub struct ServiceView<'a> {
     instance: String,
     /// Progressive delivery: the `Rollout` replaces the Deployment (same pod template).
     rollout: Option<super::rollout::RolloutView>,
+    /// `<svc>`, and a rollout's `<svc>-canary` or `<svc>-preview` (same selector and ports).
+    services: Vec<Meta>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +97,7 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         policy: network::service_policy(env, service),
         instance: super::instance(platform, env),
         rollout: super::rollout::view(platform, env, service),
+        services: super::rollout::services(platform, env, service),
         meta,
         service,
         pod_labels,
