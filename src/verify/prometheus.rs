@@ -32,12 +32,13 @@ struct Rule {
     expr: String,
     #[serde(rename = "for")]
     for_: Option<String>,
-    labels: BTreeMap<String, String>,
+    labels: Option<BTreeMap<String, String>>,
     annotations: Option<BTreeMap<String, String>>,
 }
 
 impl RuleFile {
     /// Each rule records or alerts (not both), and only alerts carry `for` and annotations.
+    /// Labels may be absent: generic rules take theirs from the expression.
     pub(super) fn check(&self) -> Result<(), String> {
         for group in &self.groups {
             if group.name.is_empty() || group.interval.as_deref() == Some("") {
@@ -50,7 +51,7 @@ impl RuleFile {
                     (None, Some(_)) => true,
                     _ => false,
                 };
-                if !ok || rule.expr.is_empty() || rule.labels.is_empty() {
+                if !ok || rule.expr.is_empty() {
                     return Err(format!("rule {name} in group {} is malformed", group.name));
                 }
             }
