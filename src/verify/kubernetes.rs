@@ -47,6 +47,7 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("monitoring.coreos.com/v1", "PodMonitor") => super::monitoring::pod_monitor(document),
         ("argoproj.io/v1alpha1", "Rollout") => super::rollouts::rollout(document),
         ("argoproj.io/v1alpha1", "AnalysisTemplate") => super::rollouts::analysis_template(document),
+        ("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig") => super::alertmanager_config::verify(document),
         _ => Err("not a kind platc emits".to_string()),
     }
 }

@@ -1,5 +1,5 @@
 //! Prometheus files → our own `deny_unknown_fields` types: the rule file (also the spec of a
-//! `PrometheusRule`) and the scrape configuration.
+//! `PrometheusRule`), every expression parsed as `PromQL`, and the scrape configuration.
 
 use std::collections::BTreeMap;
 
@@ -54,6 +54,8 @@ impl RuleFile {
                 if !ok || rule.expr.is_empty() {
                     return Err(format!("rule {name} in group {} is malformed", group.name));
                 }
+                crate::spec::promql::check(&rule.expr)
+                    .map_err(|e| format!("rule {name} in group {}: expr is not PromQL: {}", group.name, e.message))?;
             }
         }
         Ok(())
@@ -149,5 +151,7 @@ mod tests {
         assert!(verify_rules(&good.replace("for:", "fore:")).is_err());
         let both = good.replace("      - alert: A\n", "      - alert: A\n        record: r\n");
         assert!(verify_rules(&both).is_err());
+        let broken = good.replace("up == 0", "sum(up == 0");
+        assert!(verify_rules(&broken).unwrap_err().contains("not PromQL"));
     }
 }
