@@ -85,3 +85,23 @@ fn no_test_reads_the_contract_folder() {
          under specs/ instead: {offenders:?}"
     );
 }
+
+/// Contract-v2 specs (`../shared/spec/next/`) that have a golden tree, copied under `specs/`.
+const NEXT_COPIES: &[&str] = &["rollouts.toml"];
+
+/// The copies of contract-v2 specs must equal them.
+#[test]
+fn the_copies_of_contract_v2_specs_equal_the_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let next = root.join("../shared/spec/next");
+    if !next.is_dir() {
+        eprintln!("skipped: {} is not beside the repository", next.display());
+        return;
+    }
+    for name in NEXT_COPIES {
+        assert!(
+            fs::read(root.join("specs").join(name)).unwrap() == fs::read(next.join(name)).unwrap(),
+            "specs/{name} differs from ../shared/spec/next/{name}: copy it again"
+        );
+    }
+}

@@ -20,6 +20,7 @@ mod quota;
 mod ranges;
 mod references;
 mod required;
+mod rollout;
 mod routes;
 mod secrets;
 mod settings;
@@ -50,7 +51,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 20] = [
+const RULES: [Rule; 21] = [
     required::check,
     names::check,
     quantities::check,
@@ -64,6 +65,7 @@ const RULES: [Rule; 20] = [
     ranges::check,
     settings::check,
     slo::check,
+    rollout::check,
     warnings::check,
     compose::check,
     alerting::check,

@@ -275,3 +275,5 @@ fn e0061_secret_file_variable_set_in_env() {
     let without_files = body.replace("secret_files = true", "secret_files = false");
     assert_eq!(findings(&without_files), vec![]);
 }
+
+mod rollout;

@@ -24,6 +24,7 @@ pub enum Code {
     E0081,
     E0090,
     E0091,
+    E0092,
     E0100,
     W0001,
     W0002,
@@ -39,7 +40,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -60,6 +61,7 @@ impl Code {
         Code::E0081,
         Code::E0090,
         Code::E0091,
+        Code::E0092,
         Code::E0100,
         Code::W0001,
         Code::W0002,
@@ -101,6 +103,7 @@ impl Code {
             Code::E0081 => "E0081",
             Code::E0090 => "E0090",
             Code::E0091 => "E0091",
+            Code::E0092 => "E0092",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
@@ -138,6 +141,7 @@ impl Code {
             Code::E0081 => "a custom alert is not valid PromQL, or a severity names an unknown alert",
             Code::E0090 => "a service has routes but its environment has no ingress host",
             Code::E0091 => "alerting: a route names no receiver, or a receiver is malformed",
+            Code::E0092 => "a rollout is malformed, or its analysis has no availability SLO to judge by",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
             Code::W0002 => "HTTP service without a readiness probe",
@@ -220,8 +224,10 @@ impl Code {
             }
             Code::E0070 => {
                 "At full scale every service runs its maximum replicas plus one surge pod during \
-                 a rolling update, and every in-cluster datastore runs. The namespace quota must \
-                 hold all of that, or deployments stall. Raise the quota or lower the maximums."
+                 a rolling update (twice its maximum during a blue-green rollout or a canary split \
+                 at the ingress, which run both versions at full size), and every in-cluster \
+                 datastore runs. The namespace quota must hold all of that, or deployments stall. \
+                 Raise the quota or lower the maximums."
             }
             Code::E0080 => {
                 "SLO objectives are in (0, 100), windows are whole days from 1d to 90d, and the \
@@ -245,6 +251,14 @@ impl Code {
                  { host = \"host:port\", from, password }). Mute windows have a name, times \
                  \"HH:MM-HH:MM\" within one day, lowercase weekday names and an IANA time zone \
                  (UTC only in operator mode: AlertmanagerConfig has no time zone)."
+            }
+            Code::E0092 => {
+                "A canary's `steps` are traffic percents, strictly increasing within (0, 100); \
+                 `pause` is a duration such as \"5m\"; `auto_promote` belongs to blue-green and \
+                 `steps`/`pause` to canary; blue-green needs a `port` (it switches Services). \
+                 `analysis = true` judges the new version by the service's availability SLO, so \
+                 the service needs one and its metrics must be scraped. `prometheus_url` is an \
+                 http(s) URL."
             }
             Code::E0100 => {
                 "Docker Compose runs the environment on one host, with every service, datastore and \

@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 
 use super::{
     AlertThresholds, Autoscale, CustomAlert, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress,
-    IntOrPercent, Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Scaling,
-    Service, Slo,
+    IntOrPercent, Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Rollout,
+    RolloutStrategy, Scaling, Service, Slo,
 };
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::values::{self, Quantity};
-use crate::spec::{IntOrText, RawMetrics, RawResources, RawScaling, RawSlo, RawSpec, Scalar, Spanned, Spread, Target};
+use crate::spec::{
+    IntOrText, RawMetrics, RawResources, RawRollout, RawScaling, RawSlo, RawSpec, Scalar, Spanned, Spread, Strategy,
+    Target,
+};
 
 /// A value the checks should have rejected reached the model builder.
 #[derive(Debug)]
@@ -140,6 +143,10 @@ fn environment(spec: &RawSpec, env: &EnvView, dir: &std::path::Path) -> Result<E
             .map(|d| resources(Some(&d.value)))
             .transpose()?,
         ingress: env.ingress.as_ref().map(ingress),
+        prometheus_url: settings
+            .prometheus_url
+            .as_ref()
+            .map_or_else(|| super::DEFAULT_PROMETHEUS_URL.to_string(), |u| u.value.clone()),
         services: env
             .services
             .iter()
@@ -303,6 +310,37 @@ fn service(view: &ServiceView, env_paging: bool, dir: &std::path::Path) -> Resul
         annotations: labels(raw.annotations.as_ref()),
         slo: raw.slo.as_ref().map(|s| slo(&s.value)).transpose()?,
         paging: env_paging && view.tier_paging.as_ref().is_none_or(|p| p.value),
+        rollout: raw.rollout.as_ref().map(|r| rollout(&r.value)).transpose()?,
+    })
+}
+
+/// Canary steps default to 25, 50 and 75 percent; blue-green promotes on its own unless told
+/// not to (Argo Rollouts' own default).
+fn rollout(raw: &RawRollout) -> Result<Rollout> {
+    let strategy = match raw.strategy.as_ref().map(|s| s.value) {
+        Some(Strategy::Canary) => RolloutStrategy::Canary {
+            steps: match &raw.steps {
+                Some(steps) => steps
+                    .value
+                    .iter()
+                    .map(|step| count(Some(step), 0))
+                    .collect::<Result<_>>()?,
+                None => vec![25, 50, 75],
+            },
+            pause: raw
+                .pause
+                .as_ref()
+                .map(|p| must(values::duration(&p.value)))
+                .transpose()?,
+        },
+        Some(Strategy::BlueGreen) => RolloutStrategy::BlueGreen {
+            auto_promote: raw.auto_promote.as_ref().is_none_or(|a| a.value),
+        },
+        None => return Err(BuildError("rollout without strategy".into())),
+    };
+    Ok(Rollout {
+        strategy,
+        analysis: raw.analysis.as_ref().is_some_and(|a| a.value),
     })
 }
 

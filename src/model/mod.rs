@@ -88,6 +88,8 @@ pub struct Environment {
     pub quota: Option<Quota>,
     pub container_defaults: Option<Resources>,
     pub ingress: Option<Ingress>,
+    /// The Prometheus that rollout analyses query.
+    pub prometheus_url: String,
     pub services: Vec<Service>,
     pub jobs: Vec<Job>,
     pub datastores: Vec<Datastore>,
@@ -174,7 +176,34 @@ pub struct Service {
     pub slo: Option<Slo>,
     /// Whether this service's critical alerts page (its tier and environment allow it).
     pub paging: bool,
+    /// Progressive delivery: an Argo Rollouts `Rollout` instead of a Deployment.
+    pub rollout: Option<Rollout>,
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollout {
+    pub strategy: RolloutStrategy,
+    /// Judge the new version by the availability SLO (checked: the service has one).
+    pub analysis: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutStrategy {
+    /// Traffic percents, strictly increasing within (0, 100); `pause: None` waits for a
+    /// manual promotion at each step.
+    Canary {
+        steps: Vec<u32>,
+        pause: Option<Duration>,
+    },
+    BlueGreen {
+        auto_promote: bool,
+    },
+}
+
+/// Where the rollout analysis asks when the spec does not say: the Service the Prometheus
+/// Operator creates for every Prometheus (kube-prometheus-stack installs it in `monitoring`).
+pub const DEFAULT_PROMETHEUS_URL: &str = "http://prometheus-operated.monitoring.svc:9090";
 
 impl Service {
     pub fn max_replicas(&self) -> u32 {
@@ -322,6 +351,21 @@ impl Environment {
     pub fn has_routes(&self) -> bool {
         self.services.iter().any(|s| !s.routes.is_empty())
     }
+
+    /// Whether a canary of `service` splits requests at the nginx ingress (its routes are
+    /// served by an nginx Ingress) rather than by the ratio of old and new pods.
+    pub fn routes_canary_by_ingress(&self, service: &Service) -> bool {
+        !service.routes.is_empty()
+            && self
+                .ingress
+                .as_ref()
+                .is_some_and(|i| i.class == "nginx" && i.host.is_some())
+    }
+
+    /// Whether any service of this environment is delivered by a rollout.
+    pub fn has_rollouts(&self) -> bool {
+        self.services.iter().any(|s| s.rollout.is_some())
+    }
 }
 
 fn duration_text<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -330,6 +374,12 @@ fn duration_text<S: serde::Serializer>(duration: &Duration, serializer: S) -> Re
 
 fn percent_text<S: serde::Serializer>(percent: &u32, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format!("{percent}%"))
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
 }
 
 impl Serialize for Quantity {

@@ -6,11 +6,13 @@
 //! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
 //! convention); never as values.
 
+mod analysis;
 mod datastore;
 mod files;
 mod job;
 mod monitoring;
 mod network;
+mod rollout;
 mod workload;
 
 use std::collections::BTreeMap;

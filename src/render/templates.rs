@@ -59,6 +59,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
     ),
     (
+        "kubernetes/rollout-strategy.yaml.j2",
+        include_str!("../../templates/kubernetes/rollout-strategy.yaml.j2"),
+    ),
+    (
+        "kubernetes/rollout-analysis-ref.yaml.j2",
+        include_str!("../../templates/kubernetes/rollout-analysis-ref.yaml.j2"),
+    ),
+    (
+        "kubernetes/analysis-template.yaml.j2",
+        include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
+    ),
+    (
         "prometheus/rules.yaml.j2",
         include_str!("../../templates/prometheus/rules.yaml.j2"),
     ),

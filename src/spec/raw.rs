@@ -94,6 +94,9 @@ pub struct RawEnvironment {
     pub container_defaults: Option<Spanned<RawResources>>,
     /// Default true: a Compose environment also runs Prometheus and Grafana.
     pub monitoring: Option<Spanned<bool>>,
+    /// The Prometheus that rollout analyses query (default
+    /// `http://prometheus-operated.monitoring.svc:9090`).
+    pub prometheus_url: Option<Text>,
     pub ingress: Option<RawIngress>,
     pub tiers: Option<Map<RawTier>>,
     pub services: Option<Map<RawService>>,
@@ -305,8 +308,37 @@ pub struct RawService {
     pub labels: Option<Map<Text>>,
     pub annotations: Option<Map<Text>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Progressive delivery through Argo Rollouts instead of a rolling update.
+    pub rollout: Option<Spanned<RawRollout>>,
     /// Warning codes accepted for this service, e.g. `["W0003"]`; replaces its tier's list.
     pub allow: Option<Vec<Text>>,
+}
+
+/// `{ strategy = "canary", steps, pause, analysis }` or
+/// `{ strategy = "blue-green", auto_promote, analysis }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRollout {
+    /// `canary` or `blue-green` (required).
+    pub strategy: Option<Spanned<Strategy>>,
+    /// Canary: the new version's share of traffic at each step, in percent, strictly
+    /// increasing within (0, 100) (default `[25, 50, 75]`).
+    pub steps: Option<Spanned<Vec<Spanned<i64>>>>,
+    /// Canary: how long each step holds (a duration); without it every step waits for
+    /// `kubectl argo rollouts promote`.
+    pub pause: Option<Text>,
+    /// Blue-green: switch traffic to the new version without a manual promotion (default true).
+    pub auto_promote: Option<Spanned<bool>>,
+    /// Judge the new version by the availability SLO: abort when it burns the error budget
+    /// faster than the fast-page rate (needs an availability SLO).
+    pub analysis: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    Canary,
+    BlueGreen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]

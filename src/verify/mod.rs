@@ -8,6 +8,7 @@ mod grafana;
 mod kubernetes;
 mod monitoring;
 mod prometheus;
+mod rollouts;
 
 use crate::render::OutputFile;
 

@@ -1,4 +1,5 @@
-//! The view of one service: `ServiceAccount`, Deployment, Service, HPA, PDB, `NetworkPolicy`.
+//! The view of one service: `ServiceAccount`, Deployment (or Argo Rollouts `Rollout`), Service,
+//! HPA, PDB, `NetworkPolicy`, and a rollout's extra Services and `AnalysisTemplate`.
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,10 @@ pub struct ServiceView<'a> {
     pdb: (&'static str, serde_json::Value),
     policy: Policy,
     instance: String,
+    /// Progressive delivery: the `Rollout` replaces the Deployment (same pod template).
+    rollout: Option<super::rollout::RolloutView>,
+    /// `<svc>`, and a rollout's `<svc>-canary` or `<svc>-preview` (same selector and ports).
+    services: Vec<Meta>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +112,8 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         pdb: pdb(service),
         policy: network::service_policy(env, service),
         instance: super::instance(platform, env),
+        rollout: super::rollout::view(platform, env, service),
+        services: super::rollout::services(platform, env, service),
         meta,
         service,
         pod_labels,

@@ -140,7 +140,11 @@ pub fn render(
     let scrape = render_template(
         templates,
         "prometheus/scrape.yaml.j2",
-        serde_json::json!({ "namespace": env.namespace, "services": scraped.join("|") }),
+        serde_json::json!({
+            "namespace": env.namespace,
+            "services": scraped.join("|"),
+            "rollouts": env.has_rollouts(),
+        }),
     )?;
     Ok(vec![
         OutputFile {
