@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::spec::Spanned;
+use crate::spec::{Span, Spanned};
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     if cx.spec.environments.is_empty() {
@@ -30,9 +30,10 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         let raw = &service.raw;
         image(service, out);
         let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
-        empty_program("command", raw.command.as_ref(), out);
-        empty_program("migrate", raw.migrate.as_ref(), out);
-        empty_program("probes.command", probe, out);
+        empty_program("command", raw.command.as_ref().map(parts), out);
+        let migrate = raw.migrate.as_ref().and_then(|m| Some((&m.span, m.value.command()?.as_slice())));
+        empty_program("migrate", migrate, out);
+        empty_program("probes.command", probe.map(parts), out);
         if let Some(disruption) = &raw.disruption
             && disruption.value.min_available.is_some()
             && disruption.value.max_unavailable.is_some()
@@ -93,16 +94,20 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     }
 }
 
+fn parts(list: &Spanned<Vec<String>>) -> (&Span, &[String]) {
+    (&list.span, list.value.as_slice())
+}
+
 /// A program to run (`command`, `migrate`, `probes.command`) needs at least its executable:
 /// Kubernetes rejects an empty exec probe and Compose an empty entrypoint or healthcheck.
-fn empty_program(what: &str, list: Option<&Spanned<Vec<String>>>, out: &mut Diagnostics) {
-    if let Some(list) = list
-        && list.value.first().is_none_or(|program| program.trim().is_empty())
+fn empty_program(what: &str, list: Option<(&Span, &[String])>, out: &mut Diagnostics) {
+    if let Some((span, list)) = list
+        && list.first().is_none_or(|program| program.trim().is_empty())
     {
         out.push(
             Diagnostic::new(
                 Code::E0003,
-                list.span.clone(),
+                span.clone(),
                 format!("`{what}` names no program to run"),
             )
             .with_help("start the list with the executable, e.g. [\"/app/migrate\", \"--up\"]"),

@@ -40,7 +40,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 26] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,

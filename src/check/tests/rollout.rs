@@ -12,7 +12,7 @@ fn located(body: &str) -> Vec<(Code, usize, usize)> {
         Err(problems) => panic!("the spec does not parse: {problems:?}"),
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
-    problems.extend(crate::check::check(&document, &envs));
+    problems.extend(crate::check::check(&document, &envs, std::path::Path::new(".")));
     let head_lines = HEAD.matches('\n').count();
     let mut found: Vec<(Code, usize, usize)> = problems
         .iter()
