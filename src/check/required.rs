@@ -31,7 +31,10 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         image(service, out);
         let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
         empty_program("command", raw.command.as_ref().map(parts), out);
-        let migrate = raw.migrate.as_ref().and_then(|m| Some((&m.span, m.value.command()?.as_slice())));
+        let migrate = raw
+            .migrate
+            .as_ref()
+            .and_then(|m| Some((&m.span, m.value.command()?.as_slice())));
         empty_program("migrate", migrate, out);
         empty_program("probes.command", probe.map(parts), out);
         if let Some(disruption) = &raw.disruption
@@ -105,12 +108,8 @@ fn empty_program(what: &str, list: Option<(&Span, &[String])>, out: &mut Diagnos
         && list.first().is_none_or(|program| program.trim().is_empty())
     {
         out.push(
-            Diagnostic::new(
-                Code::E0003,
-                span.clone(),
-                format!("`{what}` names no program to run"),
-            )
-            .with_help("start the list with the executable, e.g. [\"/app/migrate\", \"--up\"]"),
+            Diagnostic::new(Code::E0003, span.clone(), format!("`{what}` names no program to run"))
+                .with_help("start the list with the executable, e.g. [\"/app/migrate\", \"--up\"]"),
         );
     }
 }

@@ -16,9 +16,7 @@ use std::borrow::Cow;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
-use crate::spec::{
-    Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawJob, RawService, Span, Spanned,
-};
+use crate::spec::{Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawJob, RawService, Span, Spanned};
 
 pub struct EnvView {
     pub name: String,

@@ -7,8 +7,8 @@
 //! `Document::recovered`), so the later stages report the rest of the document's errors.
 
 pub mod alerting;
-pub mod promql;
 pub mod cron;
+pub mod promql;
 pub mod raw;
 pub mod reference;
 pub mod schedule;
