@@ -37,7 +37,12 @@ fn the_in_repo_copies_equal_the_contract_when_it_is_beside_the_repository() {
         fs::read(root.join("docs/SPEC.md")).unwrap() == contract,
         "docs/SPEC.md differs from ../shared/spec/SPEC.md: copy it again"
     );
-    for file in ["workloads.toml", "config/app.json", "config/nginx-extra.conf"] {
+    for file in [
+        "workloads.toml",
+        "alerting.toml",
+        "config/app.json",
+        "config/nginx-extra.conf",
+    ] {
         assert!(
             fs::read(root.join("specs/next").join(file)).unwrap() == fs::read(shared.join("next").join(file)).unwrap(),
             "specs/next/{file} differs from ../shared/spec/next/{file}: copy it again"
