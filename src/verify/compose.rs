@@ -62,6 +62,7 @@ struct Service {
     depends_on: BTreeMap<String, DependsOn>,
     user: String,
     read_only: bool,
+    #[serde(default)]
     tmpfs: Vec<String>,
     cap_drop: Vec<String>,
     security_opt: Vec<String>,
