@@ -267,26 +267,11 @@ fn service(view: &ServiceView, env_paging: bool, dir: &std::path::Path) -> Resul
         replicas,
         autoscale,
         disruption: raw.disruption.as_ref().map(|d| disruption(&d.value)).transpose()?,
-        env: raw
-            .env
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect(),
-        secrets: raw
-            .secrets
-            .iter()
-            .flatten()
-            .map(|(k, v)| Ok((k.clone(), must(values::secret_ref(&v.value))?)))
-            .collect::<Result<_>>()?,
+        env: super::workload::env(raw.env.as_ref()),
+        secrets: super::workload::secrets(raw.secrets.as_ref())?,
         secret_files: raw.secret_files.as_ref().is_some_and(|f| f.value),
         uses: strings(raw.uses.as_ref()),
-        egress: raw
-            .egress
-            .iter()
-            .flatten()
-            .map(|e| must(values::egress_rule(&e.value)))
-            .collect::<Result<_>>()?,
+        egress: super::workload::egress(raw.egress.as_ref())?,
         routes: strings(raw.routes.as_ref()),
         migrate: super::workload::migrate(raw),
         command: raw.command.as_ref().map(|c| c.value.clone()),
@@ -300,12 +285,7 @@ fn service(view: &ServiceView, env_paging: bool, dir: &std::path::Path) -> Resul
             .as_ref()
             .map_or(Ok(DEFAULT_RUN_AS_USER), |u| count(Some(u), DEFAULT_RUN_AS_USER))?,
         node_selector: labels(raw.node_selector.as_ref()),
-        tolerations: raw
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| must(values::toleration(&t.value)))
-            .collect::<Result<_>>()?,
+        tolerations: super::workload::tolerations(raw.tolerations.as_ref())?,
         labels: labels(raw.labels.as_ref()),
         annotations: labels(raw.annotations.as_ref()),
         slo: raw.slo.as_ref().map(|s| slo(&s.value)).transpose()?,

@@ -104,6 +104,36 @@ pub fn seconds(value: Option<&Spanned<String>>) -> Result<Option<u64>> {
         .transpose()
 }
 
+/// Plain environment variables, as written.
+pub fn env(raw: Option<&Map<Text>>) -> BTreeMap<String, String> {
+    raw.into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect()
+}
+
+/// Secret-backed variables; every ref was checked (E0061) before the model is built.
+pub fn secrets(raw: Option<&Map<Text>>) -> Result<BTreeMap<String, SecretRef>> {
+    raw.into_iter()
+        .flatten()
+        .map(|(k, v)| Ok((k.clone(), must(values::secret_ref(&v.value))?)))
+        .collect()
+}
+
+pub fn egress(raw: Option<&Vec<Text>>) -> Result<Vec<EgressRule>> {
+    raw.into_iter()
+        .flatten()
+        .map(|e| must(values::egress_rule(&e.value)))
+        .collect()
+}
+
+pub fn tolerations(raw: Option<&Vec<Text>>) -> Result<Vec<Toleration>> {
+    raw.into_iter()
+        .flatten()
+        .map(|t| must(values::toleration(&t.value)))
+        .collect()
+}
+
 pub fn job(view: &JobView, dir: &Path) -> Result<Job> {
     let raw = &view.raw;
     let text = |v: &Option<Text>, what: &str| {
@@ -120,36 +150,16 @@ pub fn job(view: &JobView, dir: &Path) -> Result<Job> {
         image: text(&raw.image, "image")?,
         command: raw.command.as_ref().map(|c| c.value.clone()),
         args: raw.args.as_ref().map(|a| a.value.clone()),
-        env: raw
-            .env
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect(),
-        secrets: raw
-            .secrets
-            .iter()
-            .flatten()
-            .map(|(k, v)| Ok((k.clone(), must(values::secret_ref(&v.value))?)))
-            .collect::<Result<_>>()?,
+        env: env(raw.env.as_ref()),
+        secrets: secrets(raw.secrets.as_ref())?,
         secret_files: raw.secret_files.as_ref().is_some_and(|f| f.value),
         resources: resources(raw.resources.as_ref())?,
         uses: strings(raw.uses.as_ref()),
-        egress: raw
-            .egress
-            .iter()
-            .flatten()
-            .map(|e| must(values::egress_rule(&e.value)))
-            .collect::<Result<_>>()?,
+        egress: egress(raw.egress.as_ref())?,
         files: files(raw.files.as_ref(), dir)?,
         run_as_user: count(raw.run_as_user.as_ref(), 10_001)?,
         node_selector: labels(raw.node_selector.as_ref()),
-        tolerations: raw
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| must(values::toleration(&t.value)))
-            .collect::<Result<_>>()?,
+        tolerations: tolerations(raw.tolerations.as_ref())?,
         concurrency: raw.concurrency.as_ref().map_or(Concurrency::Forbid, |c| c.value),
         deadline_seconds: seconds(raw.deadline.as_ref())?,
         retries: count(raw.retries.as_ref(), 2)?,
