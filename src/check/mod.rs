@@ -7,6 +7,7 @@
 
 mod autoscale;
 mod compose;
+pub(crate) mod datastores;
 mod names;
 mod ports;
 mod quantities;
@@ -41,7 +42,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 15] = [
+const RULES: [Rule; 16] = [
     required::check,
     names::check,
     quantities::check,
@@ -54,6 +55,7 @@ const RULES: [Rule; 15] = [
     quota::check,
     ranges::check,
     settings::check,
+    datastores::check,
     slo::check,
     warnings::check,
     compose::check,

@@ -11,6 +11,7 @@ pub enum Code {
     E0020,
     E0021,
     E0022,
+    E0023,
     E0030,
     E0040,
     E0050,
@@ -20,6 +21,7 @@ pub enum Code {
     E0070,
     E0080,
     E0090,
+    E0093,
     E0100,
     W0001,
     W0002,
@@ -35,7 +37,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -43,6 +45,7 @@ impl Code {
         Code::E0020,
         Code::E0021,
         Code::E0022,
+        Code::E0023,
         Code::E0030,
         Code::E0040,
         Code::E0050,
@@ -52,6 +55,7 @@ impl Code {
         Code::E0070,
         Code::E0080,
         Code::E0090,
+        Code::E0093,
         Code::E0100,
         Code::W0001,
         Code::W0002,
@@ -76,6 +80,7 @@ impl Code {
             Code::E0020 => "E0020",
             Code::E0021 => "E0021",
             Code::E0022 => "E0022",
+            Code::E0023 => "E0023",
             Code::E0030 => "E0030",
             Code::E0040 => "E0040",
             Code::E0050 => "E0050",
@@ -85,6 +90,7 @@ impl Code {
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
             Code::E0090 => "E0090",
+            Code::E0093 => "E0093",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
@@ -109,6 +115,7 @@ impl Code {
             Code::E0020 => "a cpu, memory or storage value is not a valid quantity",
             Code::E0021 => "a limit is below its request",
             Code::E0022 => "a duration, percent or ratio is malformed or out of range",
+            Code::E0023 => "a malformed cron schedule",
             Code::E0030 => "a reference names nothing",
             Code::E0040 => "autoscale is inconsistent",
             Code::E0050 => "a port is out of range, or two ports of one service collide",
@@ -118,6 +125,7 @@ impl Code {
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
             Code::E0090 => "a service has routes but its environment has no ingress host",
+            Code::E0093 => "a datastore's backup, operator, instances or pooler is malformed",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
             Code::W0002 => "HTTP service without a readiness probe",
@@ -154,6 +162,13 @@ impl Code {
             Code::E0022 => {
                 "Durations are an integer and a unit (ms, s, m, h, d): \"200ms\", \"5m\". Percents \
                  are in (0, 100], ratios in (0, 1]."
+            }
+            Code::E0023 => {
+                "Schedules are five-field cron expressions as Kubernetes CronJobs read them: \
+                 minute (0-59), hour (0-23), day of month (1-31), month (1-12 or jan-dec) and day \
+                 of week (0-7 or sun-sat), each `*`, a value, a range `a-b`, a step `*/n` or a \
+                 comma list; or @hourly, @daily, @weekly, @monthly, @yearly. A schedule must \
+                 match at least one date."
             }
             Code::E0030 => {
                 "A tier, a `uses` entry or an environment override names something the spec \
@@ -194,6 +209,14 @@ impl Code {
             Code::E0090 => {
                 "Routes are served through the environment's ingress host. Set [ingress] host, \
                  or [environments.<env>.ingress] host."
+            }
+            Code::E0093 => {
+                "A backup goes to to = \"volume\" (a claim of `size`) or to \
+                 to = \"s3://bucket/prefix\" with `credentials`, a Secret holding ACCESS_KEY_ID and \
+                 ACCESS_SECRET_KEY (and an optional http(s) `endpoint`), and keeps at least one \
+                 backup. `operator = \"cloudnative-pg\"` is for in-cluster postgres only; \
+                 `instances` and `pooler` need it, and a pooler's mode is session or transaction. \
+                 External datastores take none of these: platc does not run them."
             }
             Code::E0100 => {
                 "Docker Compose runs the environment on one host, with every service, datastore and \

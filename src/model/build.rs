@@ -19,7 +19,7 @@ pub struct BuildError(pub String);
 
 type Result<T> = std::result::Result<T, BuildError>;
 
-fn must<T>(result: std::result::Result<T, String>) -> Result<T> {
+pub(super) fn must<T>(result: std::result::Result<T, String>) -> Result<T> {
     result.map_err(|message| BuildError(format!("unchecked value reached the model: {message}")))
 }
 
@@ -106,7 +106,11 @@ fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
             .transpose()?,
         ingress: env.ingress.as_ref().map(ingress),
         services: env.services.iter().map(|s| service(s, paging)).collect::<Result<_>>()?,
-        datastores: env.datastores.iter().map(datastore).collect::<Result<_>>()?,
+        datastores: env
+            .datastores
+            .iter()
+            .map(|d| datastore(d, settings.monitoring.as_ref().is_none_or(|m| m.value)))
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -339,7 +343,7 @@ fn slo(raw: &RawSlo) -> Result<Slo> {
     })
 }
 
-fn datastore(view: &DatastoreView) -> Result<Datastore> {
+fn datastore(view: &DatastoreView, monitored: bool) -> Result<Datastore> {
     let raw = &view.raw;
     let engine = raw
         .engine
@@ -368,6 +372,14 @@ fn datastore(view: &DatastoreView) -> Result<Datastore> {
             .flatten()
             .map(|(k, v)| (k.clone(), setting(engine, &v.value)))
             .collect(),
+        exporter: external.is_none() && raw.exporter.as_ref().map_or(monitored, |e| e.value),
+        backup: raw
+            .backup
+            .as_ref()
+            .filter(|_| external.is_none())
+            .map(|b| super::operations::backup(&b.value))
+            .transpose()?,
+        operator: super::operations::operator(raw)?,
         external,
     })
 }

@@ -3,9 +3,11 @@
 //! Collections are ordered by name, which keeps every output deterministic.
 
 pub mod build;
+pub mod operations;
 pub mod slo;
 
 pub use build::build;
+pub use operations::{Backup, BackupTarget, Operator, Pooler, S3Target};
 
 use std::collections::BTreeMap;
 
@@ -217,6 +219,11 @@ pub struct Datastore {
     pub user: Option<String>,
     /// Engine settings, rendered as text (`500`, `"allkeys-lru"` → `allkeys-lru`).
     pub settings: BTreeMap<String, String>,
+    /// The engine's Prometheus exporter runs beside it (in-cluster only).
+    pub exporter: bool,
+    pub backup: Option<Backup>,
+    /// `CloudNativePG` instead of a `StatefulSet` (postgres only).
+    pub operator: Option<Operator>,
     pub external: Option<ExternalAddress>,
 }
 

@@ -4,6 +4,7 @@
 //! unknown key (E0002) and every wrong type or missing key (E0003) is reported, each at
 //! its own line, before anything is deserialized.
 
+pub mod cron;
 pub mod raw;
 mod shape;
 mod spanned;
