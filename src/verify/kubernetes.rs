@@ -2,8 +2,8 @@
 //! caught by `serde_ignored` because k8s-openapi itself silently drops them.
 
 use k8s_openapi::api::{
-    apps::v1 as apps, autoscaling::v2 as autoscaling, core::v1 as core, networking::v1 as networking,
-    policy::v1 as policy,
+    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
+    networking::v1 as networking, policy::v1 as policy,
 };
 
 use super::{strictly, yaml_documents};
@@ -35,6 +35,10 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("v1", "ConfigMap") => strictly::<core::ConfigMap>(document).map(drop),
         ("apps/v1", "Deployment") => strictly::<apps::Deployment>(document).map(drop),
         ("apps/v1", "StatefulSet") => strictly::<apps::StatefulSet>(document).map(drop),
+        ("v1", "PersistentVolumeClaim") => strictly::<core::PersistentVolumeClaim>(document).map(drop),
+        ("batch/v1", "CronJob") => strictly::<batch::CronJob>(document).map(drop),
+        ("batch/v1", "Job") => strictly::<batch::Job>(document).map(drop),
+        ("postgresql.cnpg.io/v1", kind) => super::cnpg::verify(kind, document),
         ("autoscaling/v2", "HorizontalPodAutoscaler") => {
             strictly::<autoscaling::HorizontalPodAutoscaler>(document).map(drop)
         }

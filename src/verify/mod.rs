@@ -1,6 +1,7 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
 //! written. A failure here is a bug in platc, never in the spec.
 
+mod cnpg;
 mod compose;
 mod grafana;
 mod kubernetes;
