@@ -52,6 +52,16 @@ impl Backup {
     }
 }
 
+impl super::Datastore {
+    /// The backup platc runs itself (a `CronJob`): every backup except the operator's own S3
+    /// backups of a `CloudNativePG` cluster.
+    pub fn platc_backup(&self) -> Option<&Backup> {
+        let backup = self.backup.as_ref()?;
+        let operator_s3 = self.operator.is_some() && backup.s3().is_some();
+        (!operator_s3).then_some(backup)
+    }
+}
+
 /// `operator = "cloudnative-pg"`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Operator {

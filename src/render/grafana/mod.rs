@@ -4,6 +4,7 @@
 //! settings); Rust lays out the panels (`panels.rs`) and writes their `PromQL`. The rendered
 //! text is parsed and pretty-printed once, so the files diff well.
 
+mod datastores;
 mod overview;
 mod panels;
 mod service;

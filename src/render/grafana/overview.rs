@@ -18,6 +18,7 @@ pub(super) fn dashboard(
     if env.services.iter().any(|s| s.slo.is_some()) {
         slo_row(&mut layout, env);
     }
+    super::datastores::row(&mut layout, env);
     let frame = Frame {
         parts: &[&platform.name, &env.name],
         title: format!("{} / {} / overview", platform.name, env.name),

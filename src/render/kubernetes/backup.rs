@@ -43,15 +43,8 @@ struct Claim {
     storage_class: Option<String>,
 }
 
-/// Whether platc runs the backup itself; `CloudNativePG` backs up to S3 on its own.
-pub fn runs_backup(datastore: &Datastore) -> Option<&Backup> {
-    let backup = datastore.backup.as_ref()?;
-    let operator_s3 = datastore.operator.is_some() && backup.s3().is_some();
-    (!operator_s3).then_some(backup)
-}
-
 pub fn backup_view(platform: &Platform, env: &Environment, datastore: &Datastore) -> Option<JobView> {
-    let backup = runs_backup(datastore)?;
+    let backup = datastore.platc_backup()?;
     let name = format!("{}-backup", datastore.name);
     let mut dump = engine_container(datastore, "dump", BACKUP_SCRIPT);
     let mut volumes = base_volumes(datastore, backup);
@@ -92,7 +85,7 @@ pub fn backup_view(platform: &Platform, env: &Environment, datastore: &Datastore
 }
 
 pub fn restore_view(platform: &Platform, env: &Environment, datastore: &Datastore) -> Option<JobView> {
-    let backup = runs_backup(datastore)?;
+    let backup = datastore.platc_backup()?;
     let name = format!("{}-restore", datastore.name);
     let mut restore = engine_container(datastore, "restore", RESTORE_SCRIPT);
     restore.env("BACKUP_NAME", "");

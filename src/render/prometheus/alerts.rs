@@ -19,7 +19,10 @@ pub(super) fn rules(platform: &Platform, env: &Environment) -> Vec<Rule> {
         out.extend(workload_alerts(platform, env, &service.name, "service", service.paging));
     }
     for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
-        out.extend(workload_alerts(platform, env, &datastore.name, "datastore", env.paging));
+        // An operator's pods are its own (names, containers, restarts): their volumes only.
+        if datastore.operator.is_none() {
+            out.extend(workload_alerts(platform, env, &datastore.name, "datastore", env.paging));
+        }
         out.push(disk_alert(platform, env, datastore));
     }
     out
@@ -149,12 +152,13 @@ fn workload_alerts(platform: &Platform, env: &Environment, name: &str, kind: &st
     ]
 }
 
-/// The used fraction of the datastore's volumes (`data-<ds>-<n>` claims).
+/// The used fraction of the datastore's volumes (`data-<ds>-<n>` claims; `<ds>-db-<n>` for a
+/// `CloudNativePG` cluster).
 fn disk_alert(platform: &Platform, env: &Environment, datastore: &Datastore) -> Rule {
     let (ns, name) = (&env.namespace, &datastore.name);
     let claims = Selector::new()
         .eq("namespace", ns)
-        .re("persistentvolumeclaim", &format!("data-{name}-[0-9]+"));
+        .re("persistentvolumeclaim", &claims_pattern(datastore));
     let disk = Decimal::from_f64(platform.alerts.disk);
     let mut labels = alert_labels(platform, env, name, "warning");
     labels.insert("datastore".into(), name.clone());
@@ -177,4 +181,12 @@ fn disk_alert(platform: &Platform, env: &Environment, datastore: &Datastore) -> 
         ],
     )
     .lasting("15m".into())
+}
+
+fn claims_pattern(datastore: &Datastore) -> String {
+    if datastore.operator.is_some() {
+        format!("{}-db-[0-9]+", datastore.name)
+    } else {
+        format!("data-{}-[0-9]+", datastore.name)
+    }
 }

@@ -7,6 +7,7 @@
 //! so the JSON auto-escape writes them out literally.
 
 mod alerts;
+mod datastores;
 pub(crate) mod slo;
 
 use serde::Serialize;
@@ -72,6 +73,7 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
+        ("datastores", None, datastores::rules(platform, env)),
     ];
     groups
         .into_iter()
@@ -104,11 +106,17 @@ pub fn render(
     platform: &Platform,
     env: &Environment,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let scraped: Vec<&str> = env
+    let scraped: Vec<String> = env
         .services
         .iter()
         .filter(|s| s.metrics.is_some())
-        .map(|s| s.name.as_str())
+        .map(|s| s.name.clone())
+        .chain(
+            env.datastores
+                .iter()
+                .filter(|d| d.exporter)
+                .map(|d| format!("{}-exporter", d.name)),
+        )
         .collect();
     let scrape = render_template(
         templates,
