@@ -16,6 +16,9 @@ mod workload;
 
 use std::collections::BTreeMap;
 
+pub(crate) use backup::{BACKUP_SCRIPT, RESTORE_SCRIPT};
+pub(crate) use exporter::{POSTGRES_EXPORTER, REDIS_EXPORTER, port as exporter_port, postgres_login};
+
 use serde::Serialize;
 
 use super::{OutputFile, RenderError, render_template};

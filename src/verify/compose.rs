@@ -28,6 +28,7 @@ struct Service {
     image: String,
     restart: String,
     entrypoint: Option<Vec<String>>,
+    profiles: Option<Vec<String>>,
     command: Option<Vec<String>>,
     #[serde(default)]
     environment: BTreeMap<String, String>,
@@ -103,6 +104,11 @@ pub fn verify(text: &str) -> Result<(), String> {
 fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
     if !matches!(service.restart.as_str(), "no" | "unless-stopped") {
         return Err(format!("restart `{}`", service.restart));
+    }
+    if let Some(profiles) = &service.profiles
+        && (profiles.is_empty() || service.restart != "no")
+    {
+        return Err("a profile's service must run on demand (restart no)".into());
     }
     if service.image.is_empty() || service.entrypoint.as_ref().is_some_and(Vec::is_empty) {
         return Err("empty image or entrypoint".into());

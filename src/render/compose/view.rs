@@ -32,6 +32,8 @@ pub struct Container {
     pub tmpfs: Vec<String>,
     pub replicas: Option<u32>,
     pub resources: Limits,
+    /// On-demand services (`docker compose run --rm <name>`) belong to a profile.
+    pub profiles: Vec<String>,
 }
 
 impl Container {
@@ -52,6 +54,7 @@ impl Container {
             tmpfs: vec!["/tmp".to_string()],
             replicas: None,
             resources: Limits::new(resources),
+            profiles: Vec::new(),
         }
     }
 }

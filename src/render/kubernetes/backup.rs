@@ -2,7 +2,7 @@
 //! engine's own tool (`pg_dump --format=custom` from the official image of the same version,
 //! `redis-cli --rdb`) into a claim, or into an `emptyDir` then uploaded to S3; and the restore
 //! `Job` `<ds>-restore`, written outside the kustomization. Both run fixed scripts
-//! (`templates/scripts/`) configured only through their environment.
+//! (`scripts/datastore/`) configured only through their environment.
 
 use serde::Serialize;
 
@@ -13,10 +13,10 @@ use super::{Meta, SECRETS_DIR};
 use crate::model::operations::{BACKUP_RESOURCES, fixed_resources};
 use crate::model::{Backup, BackupTarget, Datastore, Engine, Environment, Platform, S3Target};
 
-pub const BACKUP_SCRIPT: &str = include_str!("../../../templates/scripts/backup.sh");
-pub const RESTORE_SCRIPT: &str = include_str!("../../../templates/scripts/restore.sh");
-pub const S3_UPLOAD_SCRIPT: &str = include_str!("../../../templates/scripts/s3-upload.sh");
-pub const S3_FETCH_SCRIPT: &str = include_str!("../../../templates/scripts/s3-fetch.sh");
+pub const BACKUP_SCRIPT: &str = include_str!("../../../scripts/datastore/backup.sh");
+pub const RESTORE_SCRIPT: &str = include_str!("../../../scripts/datastore/restore.sh");
+pub const S3_UPLOAD_SCRIPT: &str = include_str!("../../../scripts/datastore/s3-upload.sh");
+pub const S3_FETCH_SCRIPT: &str = include_str!("../../../scripts/datastore/s3-fetch.sh");
 /// AWS's own CLI image (public ECR, no Docker Hub rate limit), pinned: maintained, speaks S3
 /// and any S3-compatible store (`AWS_ENDPOINT_URL`), and ships the shell tools the scripts use.
 pub const S3_IMAGE: &str = "public.ecr.aws/aws-cli/aws-cli:2.22.0";
