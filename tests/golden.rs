@@ -1,5 +1,5 @@
-//! Golden output trees: every spec under `specs/` and every shared example compiles to
-//! exactly the files under `golden/<case>/`, byte for byte.
+//! Golden output trees: every spec under `specs/`, every shared example and the contract-v2
+//! specs named in `NEXT` compile to exactly the files under `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
 //!     `PLATC_BLESS=1` cargo test --test golden
@@ -7,6 +7,9 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Contract-v2 specs (`../shared/spec/next/`) with golden trees, as `golden/next-<name>/`.
+const NEXT: [&str; 1] = ["datastores.toml"];
 
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -22,6 +25,10 @@ fn cases() -> Vec<(String, PathBuf)> {
             let name = spec.file_stem().unwrap().to_string_lossy().to_string();
             cases.push((name, spec));
         }
+    }
+    for name in NEXT {
+        let stem = name.trim_end_matches(".toml");
+        cases.push((format!("next-{stem}"), root.join("../shared/spec/next").join(name)));
     }
     cases
 }
