@@ -1,4 +1,4 @@
-//! A real PostgreSQL backup and restore with exactly what the generated objects run: the
+//! A real `PostgreSQL` backup and restore with exactly what the generated objects run: the
 //! command line and environment of the backup `CronJob`'s container and of the restore
 //! `Job`'s container, read from platc's output. Only what differs between a cluster and this
 //! machine is replaced: the server's address (`PGHOST`, `PGPORT`), the folder the claim is
@@ -7,7 +7,7 @@
 //!
 //! A server is started on a free local port in a temporary folder (Debian's `postgresql`
 //! packages: `initdb`, `pg_ctl`), data written, backed up three times (two kept), the
-//! database dropped, restored, and the data read back. Without PostgreSQL the test says so
+//! database dropped, restored, and the data read back. Without `PostgreSQL` the test says so
 //! and passes, unless `PLATC_REQUIRE_POSTGRES` is set (CI installs it and sets it).
 
 use std::path::{Path, PathBuf};
@@ -72,7 +72,12 @@ fn rendered(path: &str, pod_spec: &[&str]) -> Run {
         .as_array()
         .expect("env")
         .iter()
-        .map(|e| (e["name"].as_str().unwrap().to_string(), e["value"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["value"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     Run { command, env }
 }
@@ -81,7 +86,11 @@ fn postgres_bin() -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
         .filter_map(|e| Some(e.ok()?.path().join("bin")))
-        .filter(|bin| ["initdb", "pg_ctl", "pg_dump", "pg_restore", "psql"].iter().all(|p| bin.join(p).exists()))
+        .filter(|bin| {
+            ["initdb", "pg_ctl", "pg_dump", "pg_restore", "psql"]
+                .iter()
+                .all(|p| bin.join(p).exists())
+        })
         .collect();
     found.sort();
     found.pop()
@@ -99,7 +108,10 @@ fn check(output: Output, what: &str) -> String {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// The server is run as `postgres` when the test runs as root (initdb refuses root).
@@ -135,7 +147,14 @@ impl Server {
         let password_file = dir.join("initdb-password");
         std::fs::write(&password_file, PASSWORD).unwrap();
         if is_root() {
-            check(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir).output().unwrap(), "chown");
+            check(
+                Command::new("chown")
+                    .args(["-R", "postgres:postgres"])
+                    .arg(dir)
+                    .output()
+                    .unwrap(),
+                "chown",
+            );
         }
         let initdb = as_server_user(&bin.join("initdb"))
             .args(["-D"])
@@ -145,7 +164,11 @@ impl Server {
             .output()
             .unwrap();
         check(initdb, "initdb");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1", dir.display());
         let server = Server {
             bin: bin.to_path_buf(),
@@ -166,7 +189,16 @@ impl Server {
 
     fn sql(&self, database: &str, statement: &str) -> String {
         let output = Command::new(self.bin.join("psql"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "shop", "-d", database])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "shop",
+                "-d",
+                database,
+            ])
             .args(["-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
             .env("PGPASSWORD", PASSWORD)
             .output()
@@ -208,7 +240,9 @@ fn a_backup_restores_what_was_written() {
             std::env::var_os("PLATC_REQUIRE_POSTGRES").is_none(),
             "PLATC_REQUIRE_POSTGRES is set but PostgreSQL is not installed"
         );
-        eprintln!("SKIPPED a_backup_restores_what_was_written: PostgreSQL is not installed (apt-get install -y postgresql)");
+        eprintln!(
+            "SKIPPED a_backup_restores_what_was_written: PostgreSQL is not installed (apt-get install -y postgresql)"
+        );
         return;
     };
     let backup = rendered(
@@ -216,7 +250,11 @@ fn a_backup_restores_what_was_written() {
         &["spec", "jobTemplate", "spec", "template", "spec"],
     );
     let restore = rendered("kubernetes/production/restore/db.yaml", &["spec", "template", "spec"]);
-    assert!(backup.env.iter().any(|(k, v)| k == "BACKUP_KEEP" && v == "2"), "{:?}", backup.env);
+    assert!(
+        backup.env.iter().any(|(k, v)| k == "BACKUP_KEEP" && v == "2"),
+        "{:?}",
+        backup.env
+    );
     assert!(backup.env.iter().any(|(k, v)| k == "PGDATABASE" && v == "orders"));
 
     let dir = tempfile::tempdir().unwrap();
@@ -228,7 +266,10 @@ fn a_backup_restores_what_was_written() {
 
     server.sql("postgres", "CREATE DATABASE orders");
     server.sql("orders", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL)");
-    server.sql("orders", "INSERT INTO items VALUES (1, 'kettle'), (2, 'tea ''earl grey''')");
+    server.sql(
+        "orders",
+        "INSERT INTO items VALUES (1, 'kettle'), (2, 'tea ''earl grey''')",
+    );
     for round in 0..3 {
         if round > 0 {
             // Backups are named to the second.
@@ -239,11 +280,18 @@ fn a_backup_restores_what_was_written() {
     }
     let kept = dumps(&backups);
     assert_eq!(kept.len(), 2, "keep = 2: {kept:?}");
-    assert!(kept.iter().all(|name| name.starts_with("db-") && name.ends_with(".dump")), "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|name| name.starts_with("db-") && name.ends_with(".dump")),
+        "{kept:?}"
+    );
 
     server.sql("postgres", "DROP DATABASE orders");
     let log = server.run(&restore, &backups, &password_file, "the restore Job's command");
-    assert!(log.contains(&format!("restoring {}", kept[1])), "the newest backup: {log}");
+    assert!(
+        log.contains(&format!("restoring {}", kept[1])),
+        "the newest backup: {log}"
+    );
     let rows = server.sql("orders", "SELECT id, name FROM items ORDER BY id");
     assert_eq!(rows, "1|kettle\n2|tea 'earl grey'\n");
 }

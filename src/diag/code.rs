@@ -135,6 +135,7 @@ impl Code {
     }
 
     /// Why the rule exists and how to fix it, for `platc explain`.
+    #[allow(clippy::too_many_lines)] // one arm per code: a table, not logic
     pub fn explanation(self) -> &'static str {
         match self {
             Code::E0001 => "The spec must be valid TOML 1.0. Fix the syntax at the position shown.",

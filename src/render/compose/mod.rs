@@ -115,10 +115,15 @@ fn monitoring(
                 let m = s.metrics.as_ref()?;
                 Some((s.name.clone(), m.path.clone(), m.port, s.name.clone()))
             })
-            .chain(env.datastores.iter().filter(|d| d.exporter && d.external.is_none()).map(|d| {
-                let (service, port, host) = operations::scrape_job(d);
-                (service, "/metrics".to_string(), port, host)
-            }))
+            .chain(
+                env.datastores
+                    .iter()
+                    .filter(|d| d.exporter && d.external.is_none())
+                    .map(|d| {
+                        let (service, port, host) = operations::scrape_job(d);
+                        (service, "/metrics".to_string(), port, host)
+                    }),
+            )
             .collect(),
     };
     let mut files = vec![

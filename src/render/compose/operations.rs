@@ -74,7 +74,8 @@ pub fn backup(datastore: &Datastore) -> Option<Container> {
     let backup = datastore.backup.as_ref()?;
     let dir = owned_dir(datastore.engine);
     let mut c = on_demand(datastore, "backup", BACKUP_SCRIPT, dir);
-    c.environment.push(("BACKUP_KEEP".into(), backup.keep.to_string().into()));
+    c.environment
+        .push(("BACKUP_KEEP".into(), backup.keep.to_string().into()));
     c.volumes.push(format!("{}:{dir}", backups_volume(datastore)));
     Some(c)
 }

@@ -1,4 +1,4 @@
-//! The overview's datastore row: for each scraped datastore its exporter's view (PostgreSQL
+//! The overview's datastore row: for each scraped datastore its exporter's view (`PostgreSQL`
 //! connections against `max_connections` and cache hit ratio; Redis memory against its limit
 //! and clients), and the age of each datastore's newest successful backup.
 

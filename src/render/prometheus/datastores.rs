@@ -170,8 +170,8 @@ fn backup_alerts(platform: &Platform, env: &Environment, datastore: &Datastore, 
                 "description",
                 format!(
                     "The newest successful backup of {name} in {ns} is {{{{ $value | humanizeDuration }}}} \
-                     old; its schedule runs at least every {}s, so it should be under {max_age}s.",
-                    interval_seconds
+                     old; its schedule runs at least every {interval_seconds}s, so it should be under \
+                     {max_age}s."
                 ),
             ),
         ],
