@@ -247,8 +247,8 @@ fn build_refuses_to_overwrite_a_file_it_did_not_generate() {
     );
     assert_eq!(
         files_under(&out),
-        vec!["kubernetes/production/namespace.yaml"],
-        "nothing else was written"
+        vec![".platc-lock", "kubernetes/production/namespace.yaml"],
+        "nothing else was written (the lock file aside)"
     );
 }
 

@@ -30,6 +30,18 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                     format!("`{name}` is set in both `env` and `secrets`"),
                 ));
             }
+            let files = raw.secret_files.as_ref().is_some_and(|f| f.value);
+            let secret = name.strip_suffix("_FILE").filter(|_| files);
+            if secret.is_some_and(|secret| raw.secrets.as_ref().is_some_and(|s| s.contains_key(secret))) {
+                out.push(
+                    Diagnostic::new(
+                        Code::E0061,
+                        value.span.clone(),
+                        format!("`{name}` is set in `env`, but `secret_files` sets it to the secret's path"),
+                    )
+                    .with_help("rename the variable, or drop `secret_files` to read the secret's value"),
+                );
+            }
         }
         for (name, reference) in raw.secrets.iter().flatten() {
             env_name(name, reference.span.clone(), out);

@@ -247,6 +247,14 @@ fn e0003_no_targets() {
     assert_eq!(found, vec![Code::E0003]);
 }
 
+#[test]
+fn e0061_secret_file_variable_set_in_env() {
+    let body = format!("{WEB}secrets = {{ DB = \"db/url\" }}\nsecret_files = true\nenv = {{ DB_FILE = \"/x\" }}\n");
+    assert_eq!(findings(&body), vec![(Code::E0061, 7)]);
+    let without_files = body.replace("secret_files = true", "secret_files = false");
+    assert_eq!(findings(&without_files), vec![]);
+}
+
 const PG: &str = "[datastores.db]\nengine = \"postgres\"\n";
 
 #[test]

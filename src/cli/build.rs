@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use super::report::{self, emit, failed, read};
 use crate::diag::render::Format;
-use crate::emit::{Scope, check_tree, kubernetes_stream, write_tree};
+use crate::emit::{LOCK_WAIT, Scope, check_tree, kubernetes_stream, write_tree};
 use crate::render::OutputFile;
 
 pub struct Options {
@@ -58,8 +58,17 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         Some(dir) if options.check => drift(dir, &files, &scope),
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let removed = write_tree(dir, &files, &scope).with_context(|| format!("cannot write {}", dir.display()))?;
-            eprintln!("wrote {} files to {}{}", files.len(), dir.display(), pruned(&removed));
+            let written = write_tree(dir, &files, &scope, LOCK_WAIT)
+                .with_context(|| format!("cannot write {}", dir.display()))?;
+            for note in &written.notes {
+                eprintln!("warning: {note}");
+            }
+            eprintln!(
+                "wrote {} files to {}{}",
+                files.len(),
+                dir.display(),
+                pruned(&written.removed)
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -81,7 +90,7 @@ fn select(platform: &mut crate::model::Platform, names: &[String]) -> anyhow::Re
 }
 
 fn drift(dir: &std::path::Path, files: &[OutputFile], scope: &Scope) -> anyhow::Result<ExitCode> {
-    let drift = check_tree(dir, files, scope).with_context(|| format!("cannot read {}", dir.display()))?;
+    let drift = check_tree(dir, files, scope, LOCK_WAIT).with_context(|| format!("cannot read {}", dir.display()))?;
     if drift.is_clean() {
         eprintln!("{} is up to date", dir.display());
         return Ok(ExitCode::SUCCESS);
@@ -94,6 +103,13 @@ fn drift(dir: &std::path::Path, files: &[OutputFile], scope: &Scope) -> anyhow::
         for path in paths {
             eprintln!("{label}: {path}");
         }
+    }
+    if drift.interrupted {
+        eprintln!(
+            "interrupted: a build of {} was interrupted; the next `platc build -o {}` finishes or rolls it back",
+            dir.display(),
+            dir.display()
+        );
     }
     eprintln!("{} differs from what `platc build` would write", dir.display());
     Ok(ExitCode::from(1))

@@ -1,8 +1,18 @@
 //! Stage 6, emit: the Kubernetes stream for stdout, or the output tree on disk.
 
+mod confined;
+mod hook;
+mod journal;
+mod lock;
+mod manifest;
+mod stage;
+#[cfg(test)]
+mod tests;
 mod tree;
+mod walk;
 
-pub use tree::{Drift, Scope, check_tree, write_tree};
+pub use lock::WAIT as LOCK_WAIT;
+pub use tree::{Drift, Scope, Written, check_tree, write_tree};
 
 use crate::render::OutputFile;
 

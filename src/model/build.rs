@@ -214,6 +214,7 @@ fn service(view: &ServiceView, env_paging: bool) -> Result<Service> {
             .flatten()
             .map(|(k, v)| Ok((k.clone(), must(values::secret_ref(&v.value))?)))
             .collect::<Result<_>>()?,
+        secret_files: raw.secret_files.as_ref().is_some_and(|f| f.value),
         uses: strings(raw.uses.as_ref()),
         egress: raw
             .egress

@@ -116,6 +116,8 @@ pub struct Service {
     pub disruption: Option<Disruption>,
     pub env: BTreeMap<String, String>,
     pub secrets: BTreeMap<String, SecretRef>,
+    /// Secrets as read-only files with `<NAME>_FILE` variables instead of as values.
+    pub secret_files: bool,
     /// Names of services and datastores this service calls, in the spec's order.
     pub uses: Vec<String>,
     pub egress: Vec<EgressRule>,

@@ -2,8 +2,9 @@
 //!
 //! Rust computes what needs logic (labels, probes, secret mounts, network peers); the
 //! templates under `templates/kubernetes/` hold the structure. Secrets reach containers as
+//! `valueFrom.secretKeyRef` variables (SPEC §3, §8), or with `secret_files = true` as
 //! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
-//! convention), never as values and never as `secretKeyRef` variables (checkov `CKV_K8S_35`).
+//! convention); never as values.
 
 mod backup;
 mod cnpg;

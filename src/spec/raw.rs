@@ -249,6 +249,8 @@ pub struct RawService {
     pub env: Option<Map<Text>>,
     /// Variables read from Secrets: `NAME = "<secret>/<key>"`.
     pub secrets: Option<Map<Text>>,
+    /// `true`: every secret is a read-only file and `<NAME>_FILE` holds its path.
+    pub secret_files: Option<Spanned<bool>>,
     /// Services and datastores this service calls.
     pub uses: Option<Vec<Text>>,
     /// `"<CIDR>:<port>"` rules to outside the platform.

@@ -16,6 +16,22 @@ struct ComposeFile {
     services: BTreeMap<String, Service>,
     #[serde(default)]
     volumes: BTreeMap<String, Volume>,
+    #[serde(default)]
+    secrets: BTreeMap<String, Secret>,
+}
+
+/// A secret read from the host variable it names; never a value or a file of ours.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Secret {
+    environment: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretMount {
+    source: String,
+    target: String,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +52,8 @@ struct Service {
     ports: Vec<String>,
     #[serde(default)]
     volumes: Vec<String>,
+    #[serde(default)]
+    secrets: Vec<SecretMount>,
     healthcheck: Option<Healthcheck>,
     #[serde(default)]
     depends_on: BTreeMap<String, DependsOn>,
@@ -95,6 +113,9 @@ pub fn verify(text: &str) -> Result<(), String> {
     if file.name.is_empty() {
         return Err("empty project name".into());
     }
+    if let Some((name, _)) = file.secrets.iter().find(|(name, s)| *name != &s.environment) {
+        return Err(format!("secret `{name}` is not read from the variable of its name"));
+    }
     for (name, service) in &file.services {
         self::service(&file, service).map_err(|e| format!("service {name}: {e}"))?;
     }
@@ -151,6 +172,14 @@ fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
             "service_started" | "service_completed_successfully" => {}
             "service_healthy" if other.healthcheck.is_some() => {}
             condition => return Err(format!("waits for `{target}` with `{condition}`")),
+        }
+    }
+    for mount in &service.secrets {
+        if !file.secrets.contains_key(&mount.source) || !mount.target.starts_with('/') {
+            return Err(format!(
+                "secret `{}` is not declared or not mounted at an absolute path",
+                mount.source
+            ));
         }
     }
     for volume in &service.volumes {

@@ -5,7 +5,8 @@
 //!
 //! Escaping: every string of the Compose view goes through `escape::escape_view` (`$` →
 //! `$$`) and then minijinja's JSON auto-escape, so the loader reads back exactly the spec's
-//! text. Secrets are never values: each is a required `${VAR:?...}` host variable.
+//! text. Secrets are never values: each is a required `${VAR:?...}` host variable, or with
+//! `secret_files` a Compose secret read from that variable and mounted read-only.
 
 mod datastores;
 mod dotenv;
@@ -91,10 +92,17 @@ fn compose_view(env: &Environment, dropped: &[(String, String)]) -> ComposeView 
         containers.push(infra::grafana());
         volumes.extend(["prometheus-data".to_string(), "grafana-data".to_string()]);
     }
+    let mut secrets: Vec<String> = containers
+        .iter()
+        .flat_map(|c| c.secrets.iter().map(|(name, _)| name.clone()))
+        .collect();
+    secrets.sort();
+    secrets.dedup();
     ComposeView {
         name: env.namespace.clone(),
         containers,
         volumes,
+        secrets,
     }
 }
 

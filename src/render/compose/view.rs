@@ -11,6 +11,8 @@ pub struct ComposeView {
     pub name: String,
     pub containers: Vec<Container>,
     pub volumes: Vec<String>,
+    /// Compose secrets, each read from the host variable of the same name.
+    pub secrets: Vec<String>,
 }
 
 /// One Compose service. Hardening (read-only root, no capabilities, no-new-privileges) is
@@ -26,6 +28,8 @@ pub struct Container {
     /// Only the ingress publishes (one port, `PLATC_HTTP_PORT`).
     pub publish: bool,
     pub volumes: Vec<String>,
+    /// (Compose secret, mount path): secret files, mounted read-only by Compose.
+    pub secrets: Vec<(String, String)>,
     pub healthcheck: Option<Healthcheck>,
     pub depends_on: Vec<(String, &'static str)>,
     pub user: String,
@@ -48,6 +52,7 @@ impl Container {
             environment: Vec::new(),
             publish: false,
             volumes: Vec::new(),
+            secrets: Vec::new(),
             healthcheck: None,
             depends_on: Vec::new(),
             user,

@@ -16,6 +16,9 @@ pub struct ServiceView<'a> {
     pod_annotations: Labels,
     spread: bool,
     env: Vec<(String, String)>,
+    /// (variable, Secret, key): secrets as `valueFrom.secretKeyRef` (the default).
+    secret_env: Vec<(String, String, String)>,
+    /// Secrets as files (`secret_files = true`): one projected volume.
     secret_sources: Vec<SecretSource>,
     volumes: Vec<Volume>,
     metrics_port: Option<u16>,
@@ -78,6 +81,7 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
     ServiceView {
         spread: service.max_replicas() > 1,
         env: environment(service),
+        secret_env: secret_env(service),
         secret_sources: secret_sources(service),
         volumes: volumes(&service.writable),
         metrics_port: separate_metrics_port(service),
@@ -103,17 +107,33 @@ fn separate_metrics_port(service: &Service) -> Option<u16> {
         .filter(|p| Some(*p) != service.port)
 }
 
-/// Plain variables, then one `<NAME>_FILE` per secret.
+/// Plain variables, then, with `secret_files`, one `<NAME>_FILE` per secret.
 fn environment(service: &Service) -> Vec<(String, String)> {
     let plain = service.env.iter().map(|(k, v)| (k.clone(), v.clone()));
     let files = service
         .secrets
         .keys()
+        .filter(|_| service.secret_files)
         .map(|name| (format!("{name}_FILE"), format!("{SECRETS_DIR}/{name}")));
     plain.chain(files).collect()
 }
 
+/// Without `secret_files`, every secret is a variable that references its Secret's key.
+fn secret_env(service: &Service) -> Vec<(String, String, String)> {
+    if service.secret_files {
+        return Vec::new();
+    }
+    service
+        .secrets
+        .iter()
+        .map(|(name, reference)| (name.clone(), reference.name.clone(), reference.key.clone()))
+        .collect()
+}
+
 fn secret_sources(service: &Service) -> Vec<SecretSource> {
+    if !service.secret_files {
+        return Vec::new();
+    }
     let mut by_secret: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
     for (variable, reference) in &service.secrets {
         by_secret
