@@ -1,7 +1,8 @@
 //! The SLO scenarios: promtool replays synthetic traffic against the rules generated from
 //! `specs/slo-scenarios.toml` and checks what fires (`tests/promtool/<env>.test.yaml`):
 //! a 10% error outage pages, a burn rate of 0.5 never alerts, slow requests burn the latency
-//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`.
+//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`. The datastore
+//! scenarios (`specs/datastores-ops.toml`): exporter alerts, a stale and a failed backup.
 //!
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
@@ -42,10 +43,14 @@ fn rules_of(spec: &str, env: &str) -> String {
 }
 
 fn scenarios(env: &str) {
+    run_scenarios("specs/slo-scenarios.toml", env, env);
+}
+
+fn run_scenarios(spec: &str, env: &str, test_name: &str) {
     let Some(promtool) = promtool() else { return };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rules.yaml"), rules_of("specs/slo-scenarios.toml", env)).unwrap();
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{env}.test.yaml"));
+    std::fs::write(dir.path().join("rules.yaml"), rules_of(spec, env)).unwrap();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{test_name}.test.yaml"));
     let test_file = dir.path().join("test.yaml");
     std::fs::copy(tests, &test_file).unwrap();
     let output = Command::new(promtool)
@@ -70,4 +75,9 @@ fn production_outage_pages_slow_burn_does_not_latency_burns_and_down_fires() {
 #[test]
 fn staging_without_paging_never_pages() {
     scenarios("staging");
+}
+
+#[test]
+fn datastore_exporters_and_backups_alert() {
+    run_scenarios("specs/datastores-ops.toml", "production", "datastores-production");
 }
