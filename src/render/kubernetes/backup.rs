@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::exporter::{database_host, postgres_login};
+use super::exporter::{database_host, password_secret, postgres_login};
 use super::network::{self, Entry, Policy, Rule};
 use super::ops::{Container, Pod, PodVolume, RUN_AS_USER, password_file};
 use super::{Meta, SECRETS_DIR};
@@ -169,7 +169,7 @@ fn engine_container(datastore: &Datastore, name: &str, script: &str) -> Containe
             c.env("REDIS_PORT", "6379");
         }
     }
-    if datastore.secret.is_some() {
+    if password_secret(datastore).is_some() {
         c.env("BACKUP_PASSWORD_FILE", password_file());
         c.mount("secrets", SECRETS_DIR, true);
     }
@@ -214,7 +214,7 @@ fn base_volumes(datastore: &Datastore, backup: &Backup) -> Vec<PodVolume> {
         BackupTarget::S3(_) => PodVolume::empty("backups"),
     }];
     volumes.push(PodVolume::empty("tmp"));
-    if let Some(secret) = &datastore.secret {
+    if let Some(secret) = &password_secret(datastore) {
         volumes.push(PodVolume::secret("secrets", secret, &["password"]));
     }
     volumes
@@ -246,4 +246,33 @@ pub fn endpoint_port(s3: &S3Target) -> u16 {
     host.rsplit_once(':')
         .and_then(|(_, port)| port.parse().ok())
         .unwrap_or(if scheme == "http" { 80 } else { 443 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{endpoint_port, region};
+    use crate::model::S3Target;
+
+    fn target(endpoint: Option<&str>) -> S3Target {
+        S3Target {
+            url: "s3://b/p".into(),
+            bucket: "b".into(),
+            prefix: "p".into(),
+            credentials: "c".into(),
+            endpoint: endpoint.map(String::from),
+        }
+    }
+
+    #[test]
+    fn the_store_s_region_and_port_come_from_its_endpoint() {
+        let aws = target(Some("https://s3.eu-west-1.amazonaws.com"));
+        assert_eq!((region(&aws).as_str(), endpoint_port(&aws)), ("eu-west-1", 443));
+        let minio = target(Some("http://minio.storage.svc:9000"));
+        assert_eq!((region(&minio).as_str(), endpoint_port(&minio)), ("us-east-1", 9000));
+        assert_eq!(endpoint_port(&target(Some("http://minio"))), 80);
+        assert_eq!(
+            (region(&target(None)).as_str(), endpoint_port(&target(None))),
+            ("us-east-1", 443)
+        );
+    }
 }

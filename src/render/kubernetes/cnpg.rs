@@ -139,3 +139,14 @@ fn policies(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ve
     }
     views
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retention_covers_keep_backups_in_whole_days() {
+        assert_eq!(super::retention(14, 86_400), "14d");
+        assert_eq!(super::retention(8, 6 * 3600), "2d");
+        assert_eq!(super::retention(1, 3600), "1d");
+        assert_eq!(super::retention(4, 7 * 86_400), "28d");
+    }
+}

@@ -40,6 +40,17 @@ pub fn database_host(datastore: &Datastore) -> String {
     }
 }
 
+/// The Secret holding the password platc's pods log in with (key `password`): the spec's, or
+/// for an operator cluster without one the application Secret `CloudNativePG` generates.
+pub fn password_secret(datastore: &Datastore) -> Option<String> {
+    datastore.secret.clone().or_else(|| {
+        datastore
+            .operator
+            .as_ref()
+            .map(|_| format!("{}-app", network::cluster_name(datastore)))
+    })
+}
+
 /// (user, database) platc's pods connect as: the spec's, else the image's or operator's default.
 pub fn postgres_login(datastore: &Datastore) -> (String, String) {
     let default_user = if datastore.operator.is_some() {
@@ -77,7 +88,7 @@ pub fn view(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ex
             };
             container.env("DATA_SOURCE_URI", format!("{host}:5432/{database}?sslmode={ssl}"));
             container.env("DATA_SOURCE_USER", user);
-            if let Some(secret) = &datastore.secret {
+            if let Some(secret) = &password_secret(datastore) {
                 container.env("DATA_SOURCE_PASS_FILE", password_file());
                 container.mount("secrets", SECRETS_DIR, true);
                 volumes.push(PodVolume::secret("secrets", secret, &["password"]));
@@ -88,7 +99,7 @@ pub fn view(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ex
             container.env("REDIS_ADDR", format!("redis://{host}:6379"));
             // redis_exporter reads a password file only as a JSON map of addresses, not the
             // plain key the Secret holds: the one variable read from a Secret.
-            if let Some(secret) = &datastore.secret {
+            if let Some(secret) = &password_secret(datastore) {
                 container
                     .secret_env
                     .push(("REDIS_PASSWORD".into(), secret.clone(), "password".into()));
