@@ -48,6 +48,7 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
         ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
         ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),
+        ("monitoring.coreos.com/v1", "PodMonitor") => super::pod_monitor::verify(document),
         _ => Err("not a kind platc emits".to_string()),
     }
 }

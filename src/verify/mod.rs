@@ -6,6 +6,7 @@ mod compose;
 mod grafana;
 mod kubernetes;
 mod monitoring;
+mod pod_monitor;
 mod prometheus;
 
 use crate::render::OutputFile;

@@ -26,6 +26,8 @@ pub struct ExporterView {
     meta: Meta,
     datastore: String,
     annotations: Labels,
+    /// Operator mode: a `PodMonitor` scrapes the exporter.
+    pod_monitor: bool,
     pod: Pod,
     policy: Policy,
     instance: String,
@@ -131,6 +133,7 @@ pub fn view(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ex
         meta,
         datastore: datastore.name.clone(),
         annotations,
+        pod_monitor: platform.prometheus_operator,
         policy,
         instance: super::instance(platform, env),
     }
