@@ -34,11 +34,42 @@ pub struct Compilation {
 
 /// parse → resolve → check → model.
 pub fn compile(text: &str) -> Result<Compilation, Failure> {
+    compile_for(text, &[])
+}
+
+/// Like [`compile`], with the warnings of the environments named in `warning_envs` only
+/// (all when empty; names the spec does not have select nothing). Errors are always those
+/// of every environment: the spec must be valid as a whole.
+pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, Failure> {
     let document = spec::parse(text).map_err(Failure::Invalid)?;
-    let (environments, problems) = resolve::resolve(&document);
+    let (mut environments, problems) = resolve::resolve(&document);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(problems);
-    diagnostics.extend(check::check(&document, &environments));
+    diagnostics.extend(document.recovered.iter().cloned());
+    if warning_envs.is_empty() {
+        diagnostics.extend(check::check(&document, &environments));
+    } else {
+        let (selected, others): (Vec<_>, Vec<_>) = environments
+            .into_iter()
+            .partition(|env| warning_envs.contains(&env.name));
+        diagnostics.extend(check::check(&document, &selected));
+        diagnostics.extend(
+            check::check(&document, &others)
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
+        environments = selected.into_iter().chain(others).collect();
+        environments.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    if !document.recovered.is_empty() {
+        // Keys were dropped: warnings about the rest could be what a dropped key meant to fix
+        // (`replica = 3` leaves a single replica). Only the errors are certain.
+        diagnostics = diagnostics
+            .into_sorted()
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+    }
     if diagnostics.has_errors() {
         return Err(Failure::Invalid(diagnostics.into_sorted()));
     }

@@ -12,14 +12,12 @@ fn platc(args: &[&str]) -> Output {
 }
 
 fn example(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "shared", "spec", "examples", name]
-        .iter()
-        .collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "specs", "examples", name].iter().collect();
     path.to_string_lossy().into_owned()
 }
 
 fn invalid(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "shared", "spec", "invalid", name]
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "specs", "shared-invalid", name]
         .iter()
         .collect();
     path.to_string_lossy().into_owned()

@@ -1,4 +1,5 @@
-//! Every invalid spec — the shared contract's and our own — snapshotted with the exact
+//! Every invalid spec — the contract's (copied to `specs/shared-invalid/`) and our own —
+//! snapshotted with the exact
 //! diagnostics a user sees (rustc-style, with source line and caret) and as JSON.
 
 use std::path::Path;
@@ -26,7 +27,7 @@ fn report(path: &Path) -> String {
 
 #[test]
 fn shared_invalid_specs() {
-    insta::glob!("../../shared/spec/invalid", "*.toml", |path| {
+    insta::glob!("../specs/shared-invalid", "*.toml", |path| {
         insta::assert_snapshot!(report(path));
     });
 }

@@ -1,5 +1,6 @@
-//! Golden output trees: every spec under `specs/`, every shared example and the contract-v2
-//! specs named in `NEXT` compile to exactly the files under `golden/<case>/`, byte for byte.
+//! Golden output trees: every spec under `specs/`, every example (`specs/examples/`, copies of
+//! the contract's) and the contract-v2 specs named in `NEXT` compile to exactly the files under
+//! `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
 //!     `PLATC_BLESS=1` cargo test --test golden
@@ -8,13 +9,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Contract-v2 specs (`../shared/spec/next/`) with golden trees, as `golden/next-<name>/`.
+/// Contract-v2 specs with golden trees (`specs/next/`, copies of `../shared/spec/next/`), as
+/// `golden/next-<name>/`.
 const NEXT: [&str; 1] = ["datastores.toml"];
 
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases = Vec::new();
-    for dir in [root.join("specs"), root.join("../shared/spec/examples")] {
+    for dir in [root.join("specs"), root.join("specs/examples")] {
         let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|entry| entry.unwrap().path())
@@ -28,7 +30,7 @@ fn cases() -> Vec<(String, PathBuf)> {
     }
     for name in NEXT {
         let stem = name.trim_end_matches(".toml");
-        cases.push((format!("next-{stem}"), root.join("../shared/spec/next").join(name)));
+        cases.push((format!("next-{stem}"), root.join("specs/next").join(name)));
     }
     cases
 }

@@ -20,6 +20,7 @@ fn all_findings(body: &str) -> Vec<(Code, usize)> {
         Err(problems) => return problems.iter().map(|d| (d.code, line(&text, d))).collect(),
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
+    problems.extend(document.recovered.iter().cloned());
     problems.extend(super::check(&document, &envs));
     let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
     found.sort();

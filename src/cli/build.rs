@@ -1,12 +1,13 @@
 //! `platc build`: compile, then stream Kubernetes YAML, write the tree, or check for drift.
-#![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
+//! While stdout carries the YAML stream, every diagnostic goes to stderr, whatever the format.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::report::{self, emit, failed, read};
+use super::output::Stdout;
+use super::report::{self, Sink, emit, failed, read};
 use crate::diag::render::Format;
 use crate::emit::{LOCK_WAIT, Scope, check_tree, kubernetes_stream, write_tree};
 use crate::render::OutputFile;
@@ -18,18 +19,27 @@ pub struct Options {
     pub check: bool,
     pub deny_warnings: bool,
     pub format: Format,
+    pub color: bool,
 }
 
 pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
+    if options.out.as_deref() == Some(std::path::Path::new("-")) {
+        bail!("`-o -` is not an output folder: without -o, build writes the Kubernetes YAML to stdout");
+    }
     let file = read(&options.spec)?;
-    let mut compilation = match report::compile(&file)? {
+    let sink = Sink {
+        format: options.format,
+        color: options.color,
+        stdout_busy: options.out.is_none(),
+    };
+    let mut compilation = match report::compile(&file, &options.envs)? {
         Ok(compilation) => compilation,
         Err(diagnostics) => {
-            emit(&[(&file, diagnostics)], options.format);
+            emit(&[(&file, diagnostics)], sink)?;
             return Ok(ExitCode::from(1));
         }
     };
-    emit(&[(&file, compilation.warnings.clone())], options.format);
+    emit(&[(&file, compilation.warnings.clone())], sink)?;
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
@@ -52,7 +62,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
                     env.name
                 );
             }
-            print!("{}", kubernetes_stream(&files));
+            Stdout::write(&kubernetes_stream(&files))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(dir) if options.check => drift(dir, &files, &scope),

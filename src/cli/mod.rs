@@ -1,90 +1,48 @@
 //! The command line (SPEC.md §7). Exit codes: 0 success (warnings allowed), 1 the spec is
-//! invalid or `--check` found drift, 2 usage or I/O error. Diagnostics go to stderr, output
-//! to stdout. `anyhow` lives here, at the edge; the pipeline returns typed results.
-#![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
+//! invalid or `--check` found drift, 2 usage or I/O error. Diagnostics go to stderr; stdout
+//! carries output only (manifests, the schema, JSON diagnostics of `check`), and a closed
+//! stdout (`platc build spec.toml | head`) ends the run quietly. `anyhow` lives here, at the
+//! edge; the pipeline returns typed results.
 
+mod args;
 mod build;
+mod init;
+mod output;
 mod report;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
-use crate::diag::render::Format;
-
-#[derive(Parser)]
-#[command(
-    name = "platc",
-    version,
-    about = "Compile a platform spec into Kubernetes, Compose, Prometheus and Grafana files"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Validate and compile a spec: the output tree with -o, else Kubernetes YAML on stdout.
-    Build {
-        spec: PathBuf,
-        /// Write the output tree here (atomically; only files platc generated are replaced or pruned).
-        #[arg(short = 'o', long = "out")]
-        out: Option<PathBuf>,
-        /// Only these environments (repeatable).
-        #[arg(long = "env")]
-        envs: Vec<String>,
-        /// Write nothing; exit 1 if DIR differs from what build would write.
-        #[arg(long, requires = "out")]
-        check: bool,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-    },
-    /// Validate specs only (pre-commit, CI).
-    Check {
-        #[arg(required = true)]
-        specs: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-    },
-    /// Print the JSON Schema of the spec, for editors.
-    Schema,
-    /// Explain a diagnostic code, e.g. `platc explain E0070`; without a code, list them all.
-    Explain { code: Option<String> },
-}
+use args::{Cli, Command};
+use output::Stdout;
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let color = cli.color.enabled();
     let result = match cli.command {
-        Command::Build {
-            spec,
-            out,
-            envs,
-            check,
-            deny_warnings,
-            format,
-        } => build::build(&build::Options {
-            spec,
-            out,
-            envs,
-            check,
-            deny_warnings,
-            format,
+        Command::Build(build) => build::build(&build::Options {
+            spec: build.spec,
+            out: build.out,
+            envs: build.envs,
+            check: build.check,
+            deny_warnings: build.deny_warnings,
+            format: build.format,
+            color,
         }),
-        Command::Check {
-            specs,
-            format,
-            deny_warnings,
-        } => report::check(&specs, format, deny_warnings),
-        Command::Schema => schema(),
+        Command::Check(check) => report::check(
+            &check.specs,
+            &report::CheckOptions {
+                format: check.format,
+                deny_warnings: check.deny_warnings,
+                envs: check.envs,
+                color,
+            },
+        ),
+        Command::Schema => print(&format!("{}\n", schema_text())),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Init { path, force } => init::init(&path, force),
+        Command::Completions { shell } => completions(shell),
     };
     match result {
         Ok(code) => code,
@@ -95,8 +53,13 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn schema() -> anyhow::Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(&crate::spec::json_schema())?);
+/// The JSON Schema as `platc schema` prints it.
+pub fn schema_text() -> String {
+    serde_json::to_string_pretty(&crate::spec::json_schema()).unwrap_or_default()
+}
+
+fn print(text: &str) -> anyhow::Result<ExitCode> {
+    Stdout::write(text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -104,16 +67,22 @@ fn explain(code: Option<&str>) -> anyhow::Result<ExitCode> {
     use crate::diag::Code;
     match code {
         None => {
+            let mut list = String::new();
             for code in Code::ALL {
-                println!("{code}  {}", code.summary());
+                list.push_str(&format!("{code}  {}\n", code.summary()));
             }
-            Ok(ExitCode::SUCCESS)
+            print(&list)
         }
         Some(text) => {
             let code = Code::parse(text)
                 .ok_or_else(|| anyhow::anyhow!("no diagnostic code `{text}`; `platc explain` lists them"))?;
-            println!("{code}: {}\n\n{}", code.summary(), code.explanation());
-            Ok(ExitCode::SUCCESS)
+            print(&format!("{code}: {}\n\n{}\n", code.summary(), code.explanation()))
         }
     }
+}
+
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "platc", &mut script);
+    print(&String::from_utf8_lossy(&script))
 }

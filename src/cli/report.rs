@@ -1,30 +1,55 @@
-//! Reading specs and reporting their diagnostics in the chosen format.
-#![allow(clippy::print_stdout)] // this module is the reporter/emitter: stdout is its job
+//! Reading specs (a path, or `-` for standard input) and reporting their diagnostics in the
+//! chosen format.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::output::Stdout;
 use crate::diag::render::{self, Format};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::{Compilation, Failure};
 
+/// The name diagnostics use for a spec read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
 pub fn read(path: &Path) -> anyhow::Result<SourceFile> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the spec from standard input")?;
+        return Ok(SourceFile::new(STDIN_NAME, text));
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(SourceFile::new(path, text))
 }
 
-/// Human and GitHub formats go to stderr as they come; JSON is one array on stdout.
-pub fn emit(reports: &[(&SourceFile, Vec<Diagnostic>)], format: Format) {
+/// Where and how diagnostics are written.
+#[derive(Clone, Copy)]
+pub struct Sink {
+    pub format: Format,
+    /// Colour the human format.
+    pub color: bool,
+    /// stdout carries output (manifests): JSON diagnostics go to stderr instead.
+    pub stdout_busy: bool,
+}
+
+/// Human and GitHub formats go to stderr as they come; JSON is one array on stdout, or on
+/// stderr while stdout carries manifests.
+pub fn emit(reports: &[(&SourceFile, Vec<Diagnostic>)], sink: Sink) -> anyhow::Result<()> {
     let mut stderr = std::io::stderr().lock();
-    match format {
-        Format::Json => print!("{}", render::json(reports)),
+    match sink.format {
+        Format::Json if sink.stdout_busy => {
+            let _ = write!(stderr, "{}", render::json(reports));
+        }
+        Format::Json => Stdout::write(&render::json(reports))?,
         Format::Human => {
             for (file, diagnostics) in reports {
                 for diagnostic in diagnostics {
-                    let _ = writeln!(stderr, "{}", render::human(file, diagnostic));
+                    let _ = writeln!(stderr, "{}", render::human_styled(file, diagnostic, sink.color));
                 }
             }
         }
@@ -36,6 +61,7 @@ pub fn emit(reports: &[(&SourceFile, Vec<Diagnostic>)], format: Format) {
             }
         }
     }
+    Ok(())
 }
 
 /// Whether a run's diagnostics fail it.
@@ -43,10 +69,23 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
     diagnostics.iter().any(|d| d.is_error() || deny_warnings)
 }
 
-/// Compiles one spec; an internal failure is an error of platc, not of the spec.
-pub fn compile(file: &SourceFile) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
-    match crate::compile(&file.text) {
-        Ok(compilation) => Ok(Ok(compilation)),
+/// Compiles one spec; an internal failure is an error of platc, not of the spec. With
+/// `envs`, warnings are those of these environments only, and naming an environment the
+/// (valid) spec does not have is a usage error.
+pub fn compile(file: &SourceFile, envs: &[String]) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
+    match crate::compile_for(&file.text, envs) {
+        Ok(compilation) => {
+            let known: Vec<&str> = compilation
+                .platform
+                .environments
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
+            if let Some(unknown) = envs.iter().find(|name| !known.contains(&name.as_str())) {
+                anyhow::bail!("the spec has no environment `{unknown}` (it has: {})", known.join(", "));
+            }
+            Ok(Ok(compilation))
+        }
         Err(Failure::Invalid(diagnostics)) => Ok(Err(diagnostics)),
         Err(Failure::Internal(message)) => Err(internal(&message)),
     }
@@ -58,19 +97,44 @@ pub fn internal(message: &str) -> anyhow::Error {
     )
 }
 
-pub fn check(specs: &[PathBuf], format: Format, deny_warnings: bool) -> anyhow::Result<ExitCode> {
-    let files: Vec<SourceFile> = specs.iter().map(|p| read(p)).collect::<anyhow::Result<_>>()?;
+pub struct CheckOptions {
+    pub format: Format,
+    pub deny_warnings: bool,
+    pub envs: Vec<String>,
+    pub color: bool,
+}
+
+/// Checks every readable spec and reports them all; an unreadable file is reported too and
+/// makes the run exit 2 after the others were checked.
+pub fn check(specs: &[PathBuf], options: &CheckOptions) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in specs {
+        match read(path) {
+            Ok(file) => files.push(file),
+            Err(error) => unreadable.push(error),
+        }
+    }
     let mut reports = Vec::new();
     for file in &files {
-        let diagnostics = match compile(file)? {
+        let diagnostics = match compile(file, &options.envs)? {
             Ok(compilation) => compilation.warnings,
             Err(diagnostics) => diagnostics,
         };
         reports.push((file, diagnostics));
     }
-    emit(&reports, format);
-    let any_failed = reports.iter().any(|(_, d)| failed(d, deny_warnings));
-    Ok(if any_failed {
+    let sink = Sink {
+        format: options.format,
+        color: options.color,
+        stdout_busy: false,
+    };
+    emit(&reports, sink)?;
+    for error in &unreadable {
+        eprintln!("error: {error:#}");
+    }
+    Ok(if !unreadable.is_empty() {
+        ExitCode::from(2)
+    } else if reports.iter().any(|(_, d)| failed(d, options.deny_warnings)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -15,33 +15,89 @@ pub enum Format {
 
 /// Human output in the style of rustc: header, location, source line, caret, help.
 pub fn human(file: &SourceFile, diagnostic: &Diagnostic) -> String {
+    human_styled(file, diagnostic, false)
+}
+
+/// ANSI colours in rustc's scheme: the severity in red or yellow, the message bold, the
+/// gutter and secondary marks blue.
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        self.paint(if severity == Severity::Error { "1;31" } else { "1;33" }, text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn blue(&self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+}
+
+/// [`human`], coloured with ANSI escapes when `color` is set.
+pub fn human_styled(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
+    let palette = Palette { color };
     let mut out = String::new();
-    let severity = match diagnostic.severity() {
+    let severity = diagnostic.severity();
+    let name = match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{severity}[{}]: {}", diagnostic.code, diagnostic.message);
-    if let Some(span) = &diagnostic.span {
+    let header = palette.severity(severity, &format!("{name}[{}]", diagnostic.code));
+    let _ = writeln!(out, "{header}{}", palette.bold(&format!(": {}", diagnostic.message)));
+    let gutter = if let Some(span) = &diagnostic.span {
         let (line, column) = file.line_col(span.start);
         let gutter = " ".repeat(line.to_string().len());
-        let _ = writeln!(out, "{gutter}--> {}:{line}:{column}", file.name());
-        snippet(&mut out, file, span, '^', "", &gutter);
+        let _ = writeln!(out, "{gutter}{} {}:{line}:{column}", palette.blue("-->"), file.name());
+        let primary = Mark {
+            symbol: '^',
+            note: "",
+            paint: |text: &str| palette.severity(severity, text),
+        };
+        snippet(&mut out, file, span, &primary, &gutter, &palette);
         for (label_span, note) in &diagnostic.labels {
-            snippet(&mut out, file, label_span, '-', note, &gutter);
+            let secondary = Mark {
+                symbol: '-',
+                note,
+                paint: |text: &str| palette.blue(text),
+            };
+            snippet(&mut out, file, label_span, &secondary, &gutter, &palette);
         }
-        if let Some(help) = &diagnostic.help {
-            let _ = writeln!(out, "{gutter} = help: {help}");
-        }
+        gutter
     } else {
-        let _ = writeln!(out, "  --> {}", file.name());
-        if let Some(help) = &diagnostic.help {
-            let _ = writeln!(out, "   = help: {help}");
-        }
+        let _ = writeln!(out, "  {} {}", palette.blue("-->"), file.name());
+        "  ".to_string()
+    };
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "{gutter} {} {help}", palette.blue("= help:"));
     }
     out
 }
 
-fn snippet(out: &mut String, file: &SourceFile, span: &crate::spec::Span, mark: char, note: &str, gutter: &str) {
+/// How a span is underlined: `^` for the primary place, `-` with a note for a label.
+struct Mark<'a, F: Fn(&str) -> String> {
+    symbol: char,
+    note: &'a str,
+    paint: F,
+}
+
+fn snippet<F: Fn(&str) -> String>(
+    out: &mut String,
+    file: &SourceFile,
+    span: &crate::spec::Span,
+    mark: &Mark<'_, F>,
+    gutter: &str,
+    palette: &Palette,
+) {
     let (line, column) = file.line_col(span.start);
     let text = file.line_text(line);
     let (end_line, end_column) = file.line_col(span.end.max(span.start + 1) - 1);
@@ -50,17 +106,22 @@ fn snippet(out: &mut String, file: &SourceFile, span: &crate::spec::Span, mark: 
     } else {
         text.chars().count() + 1 - column
     };
-    let underline = mark.to_string().repeat(width.max(1));
+    let underline = mark.symbol.to_string().repeat(width.max(1));
     let pad = " ".repeat(column - 1);
     let number = format!("{line:>width$}", width = gutter.len());
-    let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{number} | {text}");
-    let note = if note.is_empty() {
+    let bar = palette.blue("|");
+    let note = if mark.note.is_empty() {
         String::new()
     } else {
-        format!(" {note}")
+        format!(" {}", mark.note)
     };
-    let _ = writeln!(out, "{gutter} | {pad}{underline}{note}");
+    let _ = writeln!(out, "{gutter} {bar}");
+    let _ = writeln!(out, "{} {bar} {text}", palette.blue(&number));
+    let _ = writeln!(
+        out,
+        "{gutter} {bar} {pad}{}",
+        (mark.paint)(&format!("{underline}{note}"))
+    );
 }
 
 #[derive(Serialize)]
@@ -145,6 +206,26 @@ mod tests {
             text,
             "error[E0030]: tier `critcal` is not defined\n --> spec.toml:2:8\n  |\n2 | tier = \"critcal\"\n  |        ^^^^^^^^^\n  = help: did you mean `critical`?\n"
         );
+    }
+
+    #[test]
+    fn colour_marks_the_severity_and_caret_and_leaves_the_text_alone() {
+        let (file, diagnostic) = sample();
+        let coloured = human_styled(&file, &diagnostic, true);
+        assert!(coloured.starts_with("\x1b[1;31merror[E0030]\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1;31m^^^^^^^^^\x1b[0m"), "{coloured:?}");
+        let stripped = coloured
+            .split("\x1b[")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or(part, |(_, rest)| rest)
+                }
+            })
+            .collect::<String>();
+        assert_eq!(stripped, human(&file, &diagnostic), "colour only adds escapes");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Guarantees: every syntax error is reported (E0001); when the syntax is sound, every
 //! unknown key (E0002) and every wrong type or missing key (E0003) is reported, each at
-//! its own line, before anything is deserialized.
+//! its own line, before anything is deserialized. When the document minus the rejected
+//! keys still deserializes, parsing goes on with it (the problems kept in
+//! `Document::recovered`), so the later stages report the rest of the document's errors.
 
 pub mod cron;
 pub mod raw;
@@ -22,6 +24,8 @@ use crate::diag::{Code, Diagnostic};
 pub struct Document<'a> {
     pub root: toml::Spanned<DeTable<'a>>,
     pub spec: RawSpec,
+    /// Shape problems (errors) whose keys were dropped so the rest could be checked.
+    pub recovered: Vec<Diagnostic>,
 }
 
 /// The JSON Schema of the spec, generated from the same types that read it.
@@ -37,15 +41,25 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
     }
-    let mut problems = shape::check(&json_schema(), &root);
+    let shape = shape::check(&json_schema(), &root);
+    let mut problems = shape.problems;
+    problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    let mut root = root;
     if !problems.is_empty() {
-        problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-        return Err(problems);
+        shape::prune(root.get_mut(), &shape.rejected_keys);
     }
-    let spec = deserialize::<RawSpec>(root.clone()).map_err(|error| {
-        vec![error.unwrap_or_else(|| Diagnostic::whole_file(Code::E0003, "the spec does not match its schema"))]
-    })?;
-    Ok(Document { root, spec })
+    match deserialize::<RawSpec>(root.clone()) {
+        Ok(spec) => Ok(Document {
+            root,
+            spec,
+            recovered: problems,
+        }),
+        // A missing required key: nothing sensible to check beyond the shape problems.
+        Err(_) if !problems.is_empty() => Err(problems),
+        Err(error) => Err(vec![error.unwrap_or_else(|| {
+            Diagnostic::whole_file(Code::E0003, "the spec does not match its schema")
+        })]),
+    }
 }
 
 /// Deserializes a (possibly merged) table, keeping the spans of its values.

@@ -3,6 +3,9 @@
 //!
 //! Using the generated schema means the check can never disagree with the types that
 //! deserialize the spec, nor with the schema editors see.
+//!
+//! It also records the key of every value it rejected, so `prune` can drop them and the
+//! rest of the document can still be checked: one typo does not hide later problems.
 
 use serde_json::Value as Schema;
 use toml::de::{DeTable, DeValue};
@@ -10,18 +13,58 @@ use toml::de::{DeTable, DeValue};
 use super::Span;
 use crate::diag::{Code, Diagnostic, suggest};
 
-pub fn check(schema: &Schema, root: &toml::Spanned<DeTable<'_>>) -> Vec<Diagnostic> {
+/// What the shape check found: the problems, and the spans of the keys whose values are
+/// wrong (unknown keys, wrong types, values outside an enumeration).
+pub struct Shape {
+    pub problems: Vec<Diagnostic>,
+    pub rejected_keys: Vec<Span>,
+}
+
+pub fn check(schema: &Schema, root: &toml::Spanned<DeTable<'_>>) -> Shape {
     let mut walker = Walker {
         root: schema,
         problems: Vec::new(),
+        rejected_keys: Vec::new(),
     };
     walker.table(schema, root.get_ref(), 0..0, "");
-    walker.problems
+    Shape {
+        problems: walker.problems,
+        rejected_keys: walker.rejected_keys,
+    }
+}
+
+/// Removes the keys at `rejected` (spans of keys) from the table and every table below it.
+pub fn prune(table: &mut DeTable<'_>, rejected: &[Span]) {
+    // Keys compare by name only, so a cloned key removes its entry.
+    let doomed: Vec<_> = table
+        .keys()
+        .filter(|key| rejected.contains(&key.span()))
+        .cloned()
+        .collect();
+    for key in &doomed {
+        table.remove(key);
+    }
+    for (_, value) in table.iter_mut() {
+        prune_value(value.get_mut(), rejected);
+    }
+}
+
+fn prune_value(value: &mut DeValue<'_>, rejected: &[Span]) {
+    match value {
+        DeValue::Table(table) => prune(table, rejected),
+        DeValue::Array(items) => {
+            for item in items.iter_mut() {
+                prune_value(item.get_mut(), rejected);
+            }
+        }
+        _ => {}
+    }
 }
 
 struct Walker<'s> {
     root: &'s Schema,
     problems: Vec<Diagnostic>,
+    rejected_keys: Vec<Span>,
 }
 
 impl<'s> Walker<'s> {
@@ -47,7 +90,9 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn value(&mut self, schema: &'s Schema, value: &toml::Spanned<DeValue<'_>>, path: &str) {
+    /// Checks one value; `key` is the span of the key that holds it (for an array item, the
+    /// array's key).
+    fn value(&mut self, schema: &'s Schema, value: &toml::Spanned<DeValue<'_>>, path: &str, key: &Span) {
         let branches = self.branches(schema);
         let kind = kind_of(value.get_ref());
         let Some(branch) = branches.iter().copied().find(|branch| accepts(branch, kind)) else {
@@ -57,6 +102,7 @@ impl<'s> Walker<'s> {
                 value.span(),
                 format!("wrong type for `{path}`: expected {expected}, found {}", article(kind)),
             ));
+            self.rejected_keys.push(key.clone());
             return;
         };
         match value.get_ref() {
@@ -64,18 +110,21 @@ impl<'s> Walker<'s> {
             DeValue::Array(items) => {
                 if let Some(item_schema) = branch.get("items") {
                     for (index, item) in items.iter().enumerate() {
-                        self.value(item_schema, item, &format!("{path}[{index}]"));
+                        self.value(item_schema, item, &format!("{path}[{index}]"), key);
                     }
                 }
             }
-            DeValue::String(text) => self.enumeration(branch, text, value.span(), path),
+            DeValue::String(text) if !self.enumeration(branch, text, value.span(), path) => {
+                self.rejected_keys.push(key.clone());
+            }
             _ => {}
         }
     }
 
-    fn enumeration(&mut self, schema: &Schema, text: &str, span: Span, path: &str) {
+    /// Whether `text` is allowed by the schema's enumeration (if it has one).
+    fn enumeration(&mut self, schema: &Schema, text: &str, span: Span, path: &str) -> bool {
         let Some(allowed) = schema.get("enum").and_then(Schema::as_array) else {
-            return;
+            return true;
         };
         let names: Vec<&str> = allowed.iter().filter_map(Schema::as_str).collect();
         if !names.contains(&text) {
@@ -85,7 +134,9 @@ impl<'s> Walker<'s> {
                 Diagnostic::new(Code::E0003, span, format!("`{text}` is not a valid value for `{path}`"))
                     .with_help(help),
             );
+            return false;
         }
+        true
     }
 
     fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
@@ -100,9 +151,14 @@ impl<'s> Walker<'s> {
             };
             let property = properties.and_then(|known| known.get(key.get_ref().as_ref()));
             match (property, additional) {
-                (Some(property_schema), _) => self.value(property_schema, value, &key_path),
-                (None, Some(Schema::Bool(false))) => self.unknown_key(key, properties, path),
-                (None, Some(value_schema)) if value_schema.is_object() => self.value(value_schema, value, &key_path),
+                (Some(property_schema), _) => self.value(property_schema, value, &key_path, &key.span()),
+                (None, Some(Schema::Bool(false))) => {
+                    self.unknown_key(key, properties, path);
+                    self.rejected_keys.push(key.span());
+                }
+                (None, Some(value_schema)) if value_schema.is_object() => {
+                    self.value(value_schema, value, &key_path, &key.span());
+                }
                 (None, _) => {}
             }
         }
@@ -202,8 +258,9 @@ mod tests {
     use crate::diag::Code;
 
     fn problems(text: &str) -> Vec<(Code, String, String)> {
-        let Err(diagnostics) = crate::spec::parse(text) else {
-            return Vec::new();
+        let diagnostics = match crate::spec::parse(text) {
+            Ok(document) => document.recovered,
+            Err(diagnostics) => diagnostics,
         };
         diagnostics
             .into_iter()
@@ -246,5 +303,34 @@ mod tests {
         assert!(problems("[platform]\nname = \"x\"\n[services.a]\nmetrics = { port = 9090 }\n").is_empty());
         let found = problems("[platform]\nname = \"x\"\n[services.a]\nmetrics = { prot = 9090 }\n");
         assert_eq!(found[0].0, Code::E0002);
+    }
+
+    #[test]
+    fn a_key_typo_does_not_hide_the_value_errors_after_it() {
+        let text = "[platform]\nname = \"x\"\n[environments.prod]\n[services.web]\nimage = \"a:1\"\nreplica = 3\n\
+                    port = 99999\nresources = { memory = \"512mb\" }\n";
+        let Err(crate::Failure::Invalid(diagnostics)) = crate::compile(text) else {
+            panic!("the spec is invalid")
+        };
+        let found: Vec<(Code, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.code, &text[d.span.clone().unwrap()]))
+            .collect();
+        assert!(found.contains(&(Code::E0002, "replica")), "{found:?}");
+        assert!(
+            found.contains(&(Code::E0050, "99999")),
+            "the port after the typo: {found:?}"
+        );
+        assert!(
+            found.contains(&(Code::E0020, "\"512mb\"")),
+            "the quantity after the typo: {found:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_required_key_reports_the_shape_problems_alone() {
+        let found = problems("[platform]\nteam = \"t\"\nnmae = \"x\"\n");
+        let codes: Vec<Code> = found.iter().map(|f| f.0).collect();
+        assert_eq!(codes, vec![Code::E0003, Code::E0002], "{found:?}");
     }
 }

@@ -1,0 +1,21 @@
+//! Writing to stdout without panicking: when the reader goes away (`platc build | head`),
+//! the rest of the output is dropped and the run ends quietly with success, as `cargo` and
+//! `rg` do.
+#![allow(clippy::print_stdout)] // this module is the one writer of stdout
+
+use std::io::{ErrorKind, Write};
+
+pub struct Stdout;
+
+impl Stdout {
+    /// Writes all of `text`; a closed pipe is not an error.
+    pub fn write(text: &str) -> anyhow::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            Err(error) if error.kind() != ErrorKind::BrokenPipe => {
+                Err(anyhow::Error::new(error).context("cannot write to standard output"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
