@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Contract-v2 specs with golden trees (`specs/next/`, copies of `../shared/spec/next/`), as
-/// `golden/next-<name>/`.
+/// Contract-v2 specs with golden trees (`specs/next/`, copies of the contract's `next/`
+/// specs), as `golden/next-<name>/`.
 const NEXT: [&str; 1] = ["datastores.toml"];
 
 fn cases() -> Vec<(String, PathBuf)> {

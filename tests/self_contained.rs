@@ -1,6 +1,6 @@
 //! The repository is self-contained: the tests read the contract's examples and invalid
-//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, and the contract
-//! itself in `docs/SPEC.md`), so a fresh clone
+//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, `specs/next/`, and the
+//! contract itself in `docs/SPEC.md`), so a fresh clone
 //! with nothing beside it builds and tests. When the contract (`../shared`) is beside the
 //! repository, as in CI, the copies must equal it byte for byte.
 
@@ -51,6 +51,13 @@ fn the_in_repo_copies_equal_the_contract_when_it_is_beside_the_repository() {
                 "{copy}/{name} differs from ../shared/spec/{original}/{name}: copy it again"
             );
         }
+    }
+    // The contract-v2 specs with golden trees: each copy equals its original.
+    for (name, bytes) in specs_in(&root.join("specs/next")) {
+        assert!(
+            fs::read(shared.join("next").join(&name)).ok().as_ref() == Some(&bytes),
+            "specs/next/{name} differs from ../shared/spec/next/{name}: copy it again"
+        );
     }
 }
 
