@@ -41,7 +41,8 @@ pub fn compile(text: &str) -> Result<Compilation, Failure> {
 /// (all when empty; names the spec does not have select nothing). Errors are always those
 /// of every environment: the spec must be valid as a whole.
 pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, Failure> {
-    let document = spec::parse(text).map_err(Failure::Invalid)?;
+    let explained = |found: Vec<Diagnostic>| found.into_iter().map(Diagnostic::or_explain).collect();
+    let document = spec::parse(text).map_err(|found| Failure::Invalid(explained(found)))?;
     let (mut environments, problems) = resolve::resolve(&document);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(problems);
@@ -71,12 +72,12 @@ pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, F
             .collect();
     }
     if diagnostics.has_errors() {
-        return Err(Failure::Invalid(diagnostics.into_sorted()));
+        return Err(Failure::Invalid(explained(diagnostics.into_sorted())));
     }
     let platform = model::build(&document.spec, &environments).map_err(|e| Failure::Internal(e.0))?;
     Ok(Compilation {
         platform,
-        warnings: diagnostics.into_sorted(),
+        warnings: explained(diagnostics.into_sorted()),
     })
 }
 

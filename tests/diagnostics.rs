@@ -18,6 +18,12 @@ fn report(path: &Path) -> String {
         "{} should be rejected",
         path.display()
     );
+    for diagnostic in &diagnostics {
+        assert!(
+            diagnostic.help.is_some(),
+            "every diagnostic has a help line: {diagnostic:?}"
+        );
+    }
     diagnostics
         .iter()
         .map(|d| platc::diag::render::human(&file, d))

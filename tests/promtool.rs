@@ -1,8 +1,10 @@
 //! The SLO scenarios: promtool replays synthetic traffic against the rules generated from
 //! `specs/slo-scenarios.toml` and checks what fires (`tests/promtool/<env>.test.yaml`):
 //! a 10% error outage pages, a burn rate of 0.5 never alerts, slow requests burn the latency
-//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`. The datastore
-//! scenarios (`specs/datastores-ops.toml`): exporter alerts, a stale and a failed backup.
+//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`; from
+//! `specs/operator.toml` (`tests/promtool/operator-production.test.yaml`), SLOs of 7 and 28
+//! days in one environment; and from `specs/datastores-ops.toml` the datastore alerts:
+//! exporters, a stale and a failed backup.
 //!
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
@@ -43,14 +45,14 @@ fn rules_of(spec: &str, env: &str) -> String {
 }
 
 fn scenarios(env: &str) {
-    run_scenarios("specs/slo-scenarios.toml", env, env);
+    scenarios_of("specs/slo-scenarios.toml", env, env);
 }
 
-fn run_scenarios(spec: &str, env: &str, test_name: &str) {
+fn scenarios_of(spec: &str, env: &str, test: &str) {
     let Some(promtool) = promtool() else { return };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rules.yaml"), rules_of(spec, env)).unwrap();
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{test_name}.test.yaml"));
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{test}.test.yaml"));
     let test_file = dir.path().join("test.yaml");
     std::fs::copy(tests, &test_file).unwrap();
     let output = Command::new(promtool)
@@ -78,6 +80,11 @@ fn staging_without_paging_never_pages() {
 }
 
 #[test]
+fn slo_windows_other_than_30d_alert_with_their_own_conditions() {
+    scenarios_of("specs/operator.toml", "production", "operator-production");
+}
+
+#[test]
 fn datastore_exporters_and_backups_alert() {
-    run_scenarios("specs/datastores-ops.toml", "production", "datastores-production");
+    scenarios_of("specs/datastores-ops.toml", "production", "datastores-production");
 }

@@ -30,29 +30,49 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         if let Some(max) = max
             && max.value < low
         {
-            out.push(
-                Diagnostic::new(
-                    Code::E0040,
-                    autoscale.span.clone(),
-                    format!("autoscale min {low} is greater than max {}", max.value),
-                )
-                .with_help("min is the fewest replicas, max the most: swap them or raise max"),
-            );
+            // Point at the bound the most specific layer set (an environment override over
+            // its tier), with the other as a label.
+            let mut diagnostic = match min {
+                Some(min) => {
+                    let (primary, other) = service.origins.higher_first(&max.span, &min.span);
+                    let note = if *other == min.span {
+                        "min is set here"
+                    } else {
+                        "max is set here"
+                    };
+                    Diagnostic::new(Code::E0040, primary.clone(), String::new()).with_label(other.clone(), note)
+                }
+                None => Diagnostic::new(Code::E0040, max.span.clone(), String::new()),
+            };
+            diagnostic.message = format!("autoscale min {low} is greater than max {}", max.value);
+            out.push(diagnostic.with_help("min is the fewest replicas, max the most: swap them or raise max"));
         }
         if let (Some(replicas), Some(max)) = (&raw.replicas, max)
             && (replicas.value < low || replicas.value > max.value)
             && low <= max.value
         {
+            let bound = if replicas.value < low {
+                min.map_or(&max.span, |m| &m.span)
+            } else {
+                &max.span
+            };
+            let (primary, other) = service.origins.higher_first(&replicas.span, bound);
+            let note = if *other == replicas.span {
+                "replicas is set here"
+            } else {
+                "the autoscale bound"
+            };
             out.push(
                 Diagnostic::new(
                     Code::E0040,
-                    replicas.span.clone(),
+                    primary.clone(),
                     format!(
                         "replicas {} is outside autoscale [{low}, {}]",
                         replicas.value, max.value
                     ),
                 )
-                .with_label(autoscale.span.clone(), "the autoscale range"),
+                .with_label(other.clone(), note)
+                .with_help("with autoscale, replicas is the starting count: keep it within [min, max] or drop it"),
             );
         }
         let resources = raw.resources.as_ref();

@@ -45,7 +45,7 @@ fn names(env: &EnvView, out: &mut Diagnostics) {
         .iter()
         .any(|s| s.raw.routes.as_ref().is_some_and(|r| !r.is_empty()));
     let monitoring = env.settings.monitoring.as_ref().is_none_or(|m| m.value);
-    let reserved = reserved_names(has_routes, monitoring);
+    let reserved = reserved_names(has_routes, monitoring, env.alerting.is_some());
     let spec_names = env
         .services
         .iter()

@@ -5,6 +5,8 @@
 //! seen by several environments yields the same diagnostic each time, which `Diagnostics`
 //! reports once.
 
+mod alerting;
+mod alerts;
 mod autoscale;
 mod compose;
 pub(crate) mod datastores;
@@ -42,7 +44,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 16] = [
+const RULES: [Rule; 18] = [
     required::check,
     names::check,
     quantities::check,
@@ -59,6 +61,8 @@ const RULES: [Rule; 16] = [
     slo::check,
     warnings::check,
     compose::check,
+    alerting::check,
+    alerts::check,
 ];
 
 pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {
@@ -82,9 +86,22 @@ fn parse<T>(
     out: &mut Diagnostics,
 ) -> Option<T> {
     parser(&value.value)
-        .map_err(|message| out.push(Diagnostic::new(code, value.span.clone(), message)))
+        .map_err(|message| {
+            let mut diagnostic = Diagnostic::new(code, value.span.clone(), message);
+            if code == crate::diag::Code::E0020 {
+                diagnostic = diagnostic.with_help(crate::spec::values::quantity_hint(&value.value).map_or_else(
+                    || "write a quantity such as \"512Mi\", \"1Gi\" or \"250m\"".to_string(),
+                    |meant| format!("did you mean `{meant}`?"),
+                ));
+            }
+            out.push(diagnostic);
+        })
         .ok()
 }
 
+#[cfg(test)]
+mod advice_tests;
+#[cfg(test)]
+mod layer_tests;
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ const MAX: i64 = 1_000_000;
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     if let Some(restarts) = cx.spec.alerts.as_ref().and_then(|a| a.restarts.as_ref()) {
-        range(restarts, 1, MAX, "restarts", out);
+        range(restarts, 0, MAX, "restarts", out); // 0: any restart
     }
     for env in cx.envs {
         if let Some(quota) = &env.settings.quota {

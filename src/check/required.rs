@@ -28,11 +28,14 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     for (_, service) in cx.services() {
         let raw = &service.raw;
         if raw.image.is_none() {
-            out.push(Diagnostic::new(
-                Code::E0003,
-                service.name_span.clone(),
-                format!("service `{}` has no `image`", service.name),
-            ));
+            out.push(
+                Diagnostic::new(
+                    Code::E0003,
+                    service.name_span.clone(),
+                    format!("service `{}` has no `image`", service.name),
+                )
+                .with_help("add image = \"registry/name:1.0.0\" to the service"),
+            );
         }
         if let Some(disruption) = &raw.disruption
             && disruption.value.min_available.is_some()

@@ -59,6 +59,17 @@ fn objective(value: &Spanned<f64>, out: &mut Diagnostics) {
             )
             .with_help("an objective is a percent such as 99.9; 100 leaves no error budget"),
         );
+    } else if percent < 1.0 {
+        // 0.999 is a ratio written where a percent belongs.
+        let meant = (percent * 100.0 * 1e6).round() / 1e6;
+        out.push(
+            Diagnostic::new(
+                Code::E0080,
+                value.span.clone(),
+                format!("SLO objective {percent} is {meant:.4}%, far too low to be meant"),
+            )
+            .with_help(format!("objectives are percents: did you mean `{meant}`?")),
+        );
     } else if !can_page(percent) {
         let budget = 100.0 - percent;
         out.push(

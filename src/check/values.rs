@@ -15,9 +15,6 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         for duration in [&alerts.latency_p95, &alerts.down_for].into_iter().flatten() {
             parse(duration, Code::E0022, values::duration, out);
         }
-        if let Some(restarts) = &alerts.restarts {
-            positive(restarts, "restarts", out);
-        }
     }
     for (_, service) in cx.services() {
         let Some(autoscale) = &service.raw.autoscale else {

@@ -20,7 +20,9 @@ pub enum Code {
     E0061,
     E0070,
     E0080,
+    E0081,
     E0090,
+    E0091,
     E0093,
     E0100,
     W0001,
@@ -37,7 +39,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 25] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -54,7 +56,9 @@ impl Code {
         Code::E0061,
         Code::E0070,
         Code::E0080,
+        Code::E0081,
         Code::E0090,
+        Code::E0091,
         Code::E0093,
         Code::E0100,
         Code::W0001,
@@ -69,6 +73,10 @@ impl Code {
         } else {
             Severity::Error
         }
+    }
+
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
     }
 
     pub fn as_str(self) -> &'static str {
@@ -89,7 +97,9 @@ impl Code {
             Code::E0061 => "E0061",
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
+            Code::E0081 => "E0081",
             Code::E0090 => "E0090",
+            Code::E0091 => "E0091",
             Code::E0093 => "E0093",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
@@ -124,7 +134,9 @@ impl Code {
             Code::E0061 => "malformed secret ref, env var name, egress rule or toleration",
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
+            Code::E0081 => "a custom alert is not valid PromQL, or a severity names an unknown alert",
             Code::E0090 => "a service has routes but its environment has no ingress host",
+            Code::E0091 => "alerting: a route names no receiver, or a receiver is malformed",
             Code::E0093 => "a datastore's backup, operator, instances or pooler is malformed",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
@@ -207,9 +219,23 @@ impl Code {
                  fastest page alert fires at a 14.4x burn rate: an objective whose error budget \
                  times 14.4 reaches 100% can never page."
             }
+            Code::E0081 => {
+                "A custom alert's `expr` is parsed as PromQL (`${namespace}` stands for the \
+                 environment's namespace); the error points where the parser failed. `severity` \
+                 overrides name a standard or custom alert and say critical or warning; custom alert \
+                 names are letters, digits and _; runbook_base and dashboard_base are http(s) URLs."
+            }
             Code::E0090 => {
                 "Routes are served through the environment's ingress host. Set [ingress] host, \
                  or [environments.<env>.ingress] host."
+            }
+            Code::E0091 => {
+                "[alerting] routes map a severity (critical, warning) to a receiver defined under \
+                 [alerting.receivers.<name>]; routes may not be empty. A receiver has exactly one \
+                 channel: pagerduty, slack (+ channel), webhook (secret refs) or email (+ smtp = \
+                 { host = \"host:port\", from, password }). Mute windows have a name, times \
+                 \"HH:MM-HH:MM\" within one day, lowercase weekday names and an IANA time zone \
+                 (UTC only in operator mode: AlertmanagerConfig has no time zone)."
             }
             Code::E0093 => {
                 "A backup goes to to = \"volume\" (a claim of `size`) or to \

@@ -55,6 +55,17 @@ impl Diagnostic {
         self
     }
 
+    /// Gives a diagnostic without help the pointer to its explanation, so every one a person
+    /// reads ends with a next step.
+    #[must_use]
+    pub fn or_explain(self) -> Self {
+        if self.help.is_some() {
+            return self;
+        }
+        let code = self.code;
+        self.with_help(format!("`platc explain {code}` says what this means and how to fix it"))
+    }
+
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }

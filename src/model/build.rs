@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AlertThresholds, Autoscale, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress, IntOrPercent,
-    Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Scaling, Service, Slo,
+    AlertThresholds, Autoscale, CustomAlert, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress,
+    IntOrPercent, Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Scaling,
+    Service, Slo,
 };
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::values::{self, Quantity};
@@ -19,7 +20,7 @@ pub struct BuildError(pub String);
 
 type Result<T> = std::result::Result<T, BuildError>;
 
-pub(super) fn must<T>(result: std::result::Result<T, String>) -> Result<T> {
+pub(crate) fn must<T>(result: std::result::Result<T, String>) -> Result<T> {
     result.map_err(|message| BuildError(format!("unchecked value reached the model: {message}")))
 }
 
@@ -64,6 +65,40 @@ fn alerts(spec: &RawSpec) -> Result<AlertThresholds> {
         memory: number(raw.and_then(|a| a.memory.as_ref()), 0.9),
         disk: number(raw.and_then(|a| a.disk.as_ref()), 0.85),
         down_for: duration(raw.and_then(|a| a.down_for.as_ref()), "5m")?,
+        runbook_base: text(raw.and_then(|a| a.runbook_base.as_ref())),
+        dashboard_base: text(raw.and_then(|a| a.dashboard_base.as_ref())),
+        severity: raw
+            .and_then(|a| a.severity.as_ref())
+            .map(|map| map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())
+            .unwrap_or_default(),
+        custom: raw
+            .and_then(|a| a.custom.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|(name, alert)| custom_alert(name, &alert.value))
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// A base URL without its trailing slashes, so links join with one `/`.
+fn text(value: Option<&Spanned<String>>) -> Option<String> {
+    value.map(|v| v.value.trim_end_matches('/').to_string())
+}
+
+fn custom_alert(name: &str, raw: &crate::spec::RawCustomAlert) -> Result<CustomAlert> {
+    Ok(CustomAlert {
+        name: name.to_string(),
+        expr: raw
+            .expr
+            .as_ref()
+            .map(|e| e.value.clone())
+            .ok_or_else(|| BuildError(format!("custom alert {name} without expr")))?,
+        for_: must(values::duration(raw.for_.as_ref().map_or("5m", |f| &f.value)))?,
+        severity: raw
+            .severity
+            .as_ref()
+            .map_or_else(|| "warning".to_string(), |s| s.value.clone()),
+        summary: raw.summary.as_ref().map(|s| s.value.clone()),
     })
 }
 
@@ -111,6 +146,7 @@ fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
             .iter()
             .map(|d| datastore(d, settings.monitoring.as_ref().is_none_or(|m| m.value)))
             .collect::<Result<_>>()?,
+        alerting: env.alerting.as_ref().map(super::alerting::build).transpose()?,
     })
 }
 
@@ -341,6 +377,11 @@ fn slo(raw: &RawSlo) -> Result<Slo> {
                 })
             })
             .transpose()?,
+        budget_alerts: raw
+            .budget_alerts
+            .iter()
+            .flat_map(|b| b.value.iter().map(|p| p.value))
+            .collect(),
     })
 }
 

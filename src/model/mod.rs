@@ -2,10 +2,12 @@
 //! has its defaults applied, so renderers never re-check and never fail on user input.
 //! Collections are ordered by name, which keeps every output deterministic.
 
+pub mod alerting;
 pub mod build;
 pub mod operations;
 pub mod slo;
 
+pub use alerting::{Alerting, Channel, MuteWindow, Receiver};
 pub use build::build;
 pub use operations::{Backup, BackupTarget, Operator, Pooler, S3Target};
 
@@ -50,6 +52,25 @@ pub struct AlertThresholds {
     pub disk: f64,
     #[serde(serialize_with = "duration_text")]
     pub down_for: Duration,
+    /// Without trailing `/`: alerts link `<runbook_base>/<alertname>`.
+    pub runbook_base: Option<String>,
+    /// Grafana's URL, without trailing `/`.
+    pub dashboard_base: Option<String>,
+    /// Alert name → `critical` or `warning`, over the built-in severity.
+    pub severity: BTreeMap<String, String>,
+    /// By name.
+    pub custom: Vec<CustomAlert>,
+}
+
+/// `[alerts.custom.<name>]`: `expr` still holds `${namespace}`, replaced per environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomAlert {
+    pub name: String,
+    pub expr: String,
+    #[serde(serialize_with = "duration_text")]
+    pub for_: Duration,
+    pub severity: String,
+    pub summary: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +89,8 @@ pub struct Environment {
     pub ingress: Option<Ingress>,
     pub services: Vec<Service>,
     pub datastores: Vec<Datastore>,
+    /// Alertmanager routing, when `[alerting]` (or the environment's override) is given.
+    pub alerting: Option<Alerting>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +221,8 @@ pub struct Slo {
     /// Percent of requests that succeed.
     pub availability: Option<f64>,
     pub latency: Option<LatencySlo>,
+    /// Percents of the error budget consumed that raise `SLOErrorBudgetConsumed`.
+    pub budget_alerts: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -4,12 +4,14 @@
 //! (every template is named `*.yaml.j2` or `*.json.j2`), so any string from the spec comes
 //! out as a quoted, escaped scalar. Undefined variables are errors.
 
+pub mod alertmanager;
 pub mod compose;
 pub mod grafana;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;
 mod templates;
+pub(crate) mod yaml;
 
 use crate::model::Platform;
 
@@ -104,6 +106,7 @@ fn render_environment(
     if targets.observability {
         files.extend(prometheus::render(env, platform, environment)?);
         files.extend(grafana::render(env, platform, environment)?);
+        files.extend(alertmanager::render(platform, environment)?);
     }
     Ok(files)
 }

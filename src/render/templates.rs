@@ -135,6 +135,7 @@ pub fn environment() -> Environment<'static> {
         .build();
     env.set_syntax(syntax.unwrap_or_default());
     env.set_formatter(yaml_safe_formatter);
+    env.add_filter("block", block);
     for (name, source) in TEMPLATES {
         // The sources are compiled into the binary; a syntax error is caught by the tests.
         if let Err(error) = env.add_template(name, source) {
@@ -156,6 +157,39 @@ fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Re
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+/// `block(indent)`: a multi-line string as a YAML literal block scalar (`|-`) whose lines are
+/// indented by `indent` spaces, so a long `PromQL` expression reads as written. Anything a
+/// block scalar cannot hold exactly (control characters, a leading space, trailing spaces, a
+/// final line break) and single-line text are written as the escaped JSON string instead.
+fn block(value: &Value, indent: usize) -> Value {
+    let Some(text) = value.as_str() else {
+        return value.clone();
+    };
+    if !block_safe(text) {
+        return Value::from_safe_string(json_string(text));
+    }
+    let margin = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len() + 4 + indent * 8);
+    out.push_str("|-");
+    for line in text.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&margin);
+            out.push_str(line);
+        }
+    }
+    Value::from_safe_string(out)
+}
+
+/// Whether `text` is multi-line and reads back from a literal block scalar unchanged.
+fn block_safe(text: &str) -> bool {
+    text.contains('\n')
+        && !text.starts_with([' ', '\n'])
+        && !text.ends_with('\n')
+        && text.split('\n').all(|line| !line.ends_with(' '))
+        && !text.chars().any(|c| (c.is_control() && c != '\n') || yaml_unsafe(c))
 }
 
 /// `text` as a JSON string literal that is also a valid, exact YAML double-quoted scalar.
@@ -239,6 +273,34 @@ mod tests {
         let mut embedded: Vec<String> = TEMPLATES.iter().map(|(name, _)| name.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn block_scalars_read_back_exactly_or_fall_back_to_json() {
+        let mut env = super::environment();
+        env.add_template("t.yaml.j2", "k:\n  v: {{ v|block(4) }}\n").unwrap();
+        let render = |v: &str| {
+            env.get_template("t.yaml.j2")
+                .unwrap()
+                .render(minijinja::context! { v => v })
+                .unwrap()
+        };
+        for text in [
+            "a\n  b: \"c\" # d\n\n{{ $value }}",
+            "one line",
+            " leading\nspace",
+            "trailing \nspace",
+            "final\n",
+            "tab\t\nx",
+            "del\u{7f}\nx",
+            "- a\n---\n...",
+        ] {
+            let written = render(text);
+            let read: serde_json::Value = serde_norway::from_str(&written).unwrap();
+            assert_eq!(read["k"]["v"], text, "{written}");
+        }
+        assert!(render("a\nb").contains("v: |-\n    a\n    b"));
+        assert!(render("a b").contains("v: \"a b\""));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! `environments.<env>.services.<svc>`. Tables merge key by key; scalars and arrays replace.
 //!
 //! Merging happens on the spanned TOML tree, so every effective value still points at the
-//! line of the layer that set it. Built-in defaults are applied later, by the model builder.
+//! line of the layer that set it. `[alerting]` is layered the same way: base, then
+//! `environments.<env>.alerting`. Built-in defaults are applied later, by the model builder.
 
 mod merge;
 
@@ -15,7 +16,7 @@ use std::borrow::Cow;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
-use crate::spec::{Document, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
+use crate::spec::{Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
 
 pub struct EnvView {
     pub name: String,
@@ -24,14 +25,61 @@ pub struct EnvView {
     pub ingress: Option<RawIngress>,
     pub services: Vec<ServiceView>,
     pub datastores: Vec<DatastoreView>,
+    /// `[alerting]` with `environments.<env>.alerting` merged over it.
+    pub alerting: Option<RawAlerting>,
 }
 
 pub struct ServiceView {
     pub name: String,
     pub name_span: Span,
     pub raw: RawService,
+    /// Which layer set each value, for pointing at the layer that made a pair inconsistent.
+    pub origins: Origins,
     /// The tier's `paging` (tier merged with the environment's tier override).
     pub tier_paging: Option<Spanned<bool>>,
+}
+
+/// The spans of every value of each layer, lowest layer first.
+#[derive(Debug, Default)]
+pub struct Origins(Vec<Vec<Span>>);
+
+impl Origins {
+    fn of<'a>(layers: impl IntoIterator<Item = Option<&'a toml::Spanned<DeTable<'a>>>>) -> Self {
+        Self(
+            layers
+                .into_iter()
+                .map(|layer| {
+                    let mut spans = Vec::new();
+                    if let Some(table) = layer {
+                        collect_spans(table.get_ref(), &mut spans);
+                    }
+                    spans
+                })
+                .collect(),
+        )
+    }
+
+    /// The layer (0 = lowest) that wrote the value at `span`.
+    pub fn rank(&self, span: &Span) -> Option<usize> {
+        self.0.iter().rposition(|spans| spans.contains(span))
+    }
+
+    /// Two values that disagree, the one from the higher layer first (ties: `a` first): a
+    /// diagnostic points at the value the most specific layer set, the other as a label.
+    pub fn higher_first<'s>(&self, a: &'s Span, b: &'s Span) -> (&'s Span, &'s Span) {
+        if self.rank(b) > self.rank(a) { (b, a) } else { (a, b) }
+    }
+}
+
+fn collect_spans(table: &DeTable<'_>, spans: &mut Vec<Span>) {
+    for value in table.values() {
+        spans.push(value.span());
+        match value.get_ref() {
+            DeValue::Table(inner) => collect_spans(inner, spans),
+            DeValue::Array(items) => spans.extend(items.iter().map(toml::Spanned::span)),
+            _ => {}
+        }
+    }
 }
 
 pub struct DatastoreView {
@@ -69,6 +117,7 @@ pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
                     .keys()
                     .filter_map(|ds| resolver.datastore(ds))
                     .collect(),
+                alerting: resolver.alerting(),
             }
         })
         .collect();
@@ -103,6 +152,12 @@ impl<'d> Resolver<'_, 'd> {
         self.deserialize(merged)
     }
 
+    fn alerting(&mut self) -> Option<RawAlerting> {
+        let layers = [self.layer(&["alerting"]), self.env_layer(&["alerting"])];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        self.deserialize(merged)
+    }
+
     fn datastore(&mut self, name: &str) -> Option<DatastoreView> {
         let layers = [self.layer(&["datastores", name]), self.env_layer(&["datastores", name])];
         let merged = merge::layers(layers.into_iter().flatten())?;
@@ -126,17 +181,21 @@ impl<'d> Resolver<'_, 'd> {
                 _ => None,
             })
             .next_back();
-        let mut tier_layer = tier.and_then(|tier| {
-            merge::layers(
-                [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]
-                    .into_iter()
-                    .flatten(),
-            )
+        let tier_layers = tier.map_or([None, None], |tier| {
+            [self.layer(&["tiers", &tier]), self.env_layer(&["tiers", &tier])]
         });
-        let tier_paging = tier_layer.as_mut().and_then(|layer| merge::take_bool(layer, "paging"));
         let defaults = self
             .env_layer(&["container_defaults"])
             .map(|table| merge::nest("resources", table));
+        let origins = Origins::of([
+            defaults.as_ref(),
+            tier_layers[0].as_ref(),
+            tier_layers[1].as_ref(),
+            Some(&base),
+            override_layer.as_ref(),
+        ]);
+        let mut tier_layer = merge::layers(tier_layers.into_iter().flatten());
+        let tier_paging = tier_layer.as_mut().and_then(|layer| merge::take_bool(layer, "paging"));
         let layers = [defaults, tier_layer, Some(base), override_layer];
         let merged = merge::layers(layers.into_iter().flatten())?;
         let raw = self.deserialize(merged)?;
@@ -145,6 +204,7 @@ impl<'d> Resolver<'_, 'd> {
             name: name.to_string(),
             name_span,
             raw,
+            origins,
             tier_paging,
         })
     }

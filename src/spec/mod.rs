@@ -6,12 +6,16 @@
 //! keys still deserializes, parsing goes on with it (the problems kept in
 //! `Document::recovered`), so the later stages report the rest of the document's errors.
 
+pub mod alerting;
 pub mod cron;
+pub mod promql;
 pub mod raw;
+pub mod schedule;
 mod shape;
 mod spanned;
 pub mod values;
 
+pub use alerting::*;
 pub use raw::*;
 pub use spanned::{Span, Spanned};
 
@@ -22,6 +26,8 @@ use crate::diag::{Code, Diagnostic};
 
 /// The parsed spec: the tree (for merging layers and finding key spans) and its typed form.
 pub struct Document<'a> {
+    /// The spec's text, for diagnostics that point inside a string value.
+    pub text: &'a str,
     pub root: toml::Spanned<DeTable<'a>>,
     pub spec: RawSpec,
     /// Shape problems (errors) whose keys were dropped so the rest could be checked.
@@ -50,6 +56,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     }
     match deserialize::<RawSpec>(root.clone()) {
         Ok(spec) => Ok(Document {
+            text,
             root,
             spec,
             recovered: problems,
@@ -78,6 +85,7 @@ fn syntax_error(text: &str, error: &toml::de::Error) -> Diagnostic {
     let span = error.span().unwrap_or(0..0);
     let span = span.start.min(text.len())..span.end.min(text.len());
     Diagnostic::new(Code::E0001, span, format!("invalid TOML: {message}"))
+        .with_help("strings are quoted, and each `key = value` stands on its own line (TOML 1.0)")
 }
 
 impl<'a> Document<'a> {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::alerting::{RawAlerting, RawCustomAlert};
 use super::spanned::Spanned;
 
 pub type Map<T> = BTreeMap<String, T>;
@@ -37,6 +38,8 @@ pub struct RawSpec {
     pub datastores: Map<RawDatastore>,
     /// Thresholds of the standard alerts.
     pub alerts: Option<RawAlerts>,
+    /// Alertmanager receivers and routes.
+    pub alerting: Option<RawAlerting>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -91,6 +94,8 @@ pub struct RawEnvironment {
     pub tiers: Option<Map<RawTier>>,
     pub services: Option<Map<RawService>>,
     pub datastores: Option<Map<RawDatastore>>,
+    /// Merged over `[alerting]`.
+    pub alerting: Option<RawAlerting>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -123,6 +128,8 @@ pub struct RawTier {
     /// false: this tier's alerts never page.
     pub paging: Option<Spanned<bool>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Warning codes accepted for every service of the tier, e.g. `["W0003"]`.
+    pub allow: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -175,6 +182,8 @@ pub struct RawSlo {
     /// Percent of requests that succeed.
     pub availability: Option<Spanned<f64>>,
     pub latency: Option<RawLatencySlo>,
+    /// Percents of the error budget consumed that each raise `SLOErrorBudgetConsumed`.
+    pub budget_alerts: Option<Spanned<Vec<Spanned<f64>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -271,6 +280,8 @@ pub struct RawService {
     pub labels: Option<Map<Text>>,
     pub annotations: Option<Map<Text>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Warning codes accepted for this service, e.g. `["W0003"]`; replaces its tier's list.
+    pub allow: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
@@ -370,4 +381,11 @@ pub struct RawAlerts {
     pub memory: Option<Spanned<f64>>,
     pub disk: Option<Spanned<f64>>,
     pub down_for: Option<Text>,
+    /// Every alert gets `runbook_url = <runbook_base>/<alertname>`.
+    pub runbook_base: Option<Text>,
+    /// Grafana URL: every alert links its service's dashboard.
+    pub dashboard_base: Option<Text>,
+    /// Severity per alert name, over the built-in one.
+    pub severity: Option<Map<Text>>,
+    pub custom: Option<Map<Spanned<RawCustomAlert>>>,
 }

@@ -97,11 +97,21 @@ impl<'s> Walker<'s> {
         let kind = kind_of(value.get_ref());
         let Some(branch) = branches.iter().copied().find(|branch| accepts(branch, kind)) else {
             let expected = describe_expected(&branches);
-            self.problems.push(Diagnostic::new(
-                Code::E0003,
-                value.span(),
-                format!("wrong type for `{path}`: expected {expected}, found {}", article(kind)),
-            ));
+            let help = match kind {
+                "string" if expected.contains("integer") || expected.contains("number") => {
+                    "write the number without quotes".to_string()
+                }
+                "integer" | "number" if expected == "a string" => "quote it, as in \"250m\" or \"1.4.2\"".to_string(),
+                _ => format!("docs/reference.md (or `platc schema`) describes `{path}`"),
+            };
+            self.problems.push(
+                Diagnostic::new(
+                    Code::E0003,
+                    value.span(),
+                    format!("wrong type for `{path}`: expected {expected}, found {}", article(kind)),
+                )
+                .with_help(help),
+            );
             self.rejected_keys.push(key.clone());
             return;
         };
@@ -170,11 +180,21 @@ impl<'s> Walker<'s> {
                 } else {
                     format!("[{path}]")
                 };
-                self.problems.push(Diagnostic::new(
-                    Code::E0003,
-                    span.clone(),
-                    format!("missing required key `{name}` in {place}"),
-                ));
+                let meaning = properties
+                    .and_then(|known| known.get(name))
+                    .map(|property| self.resolve(property))
+                    .and_then(|property| property.get("description"))
+                    .and_then(Schema::as_str)
+                    .map(|text| format!(" ({})", text.lines().next().unwrap_or(text).trim_end_matches('.')))
+                    .unwrap_or_default();
+                self.problems.push(
+                    Diagnostic::new(
+                        Code::E0003,
+                        span.clone(),
+                        format!("missing required key `{name}` in {place}"),
+                    )
+                    .with_help(format!("add `{name} = …` to {place}{meaning}")),
+                );
             }
         }
     }

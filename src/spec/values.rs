@@ -46,6 +46,28 @@ pub fn quantity(text: &str) -> Result<Quantity, String> {
     }
 }
 
+/// The quantity a person most likely meant by an invalid one: `512mb` → `512Mi`,
+/// `1 GB` → `1Gi`, `2gib` → `2Gi` (binary suffixes: memory is what people size in MB),
+/// `250 m` → `250m`.
+pub fn quantity_hint(text: &str) -> Option<String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits_end = compact
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(compact.len());
+    let (number, suffix) = compact.split_at(digits_end);
+    let binary = match suffix.to_ascii_lowercase().as_str() {
+        "" => "",
+        "m" => "m",
+        "k" | "kb" | "ki" | "kib" => "Ki",
+        "mb" | "mi" | "mib" => "Mi",
+        "g" | "gb" | "gi" | "gib" => "Gi",
+        "t" | "tb" | "ti" | "tib" => "Ti",
+        _ => return None,
+    };
+    let meant = format!("{number}{binary}");
+    (meant != text && quantity(&meant).is_ok()).then_some(meant)
+}
+
 /// A duration in milliseconds, with its text normalised to the form it was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration {
@@ -360,5 +382,19 @@ mod tests {
         assert!(env_name("1X").is_err());
         assert_eq!(percent_text("50%"), Ok(50));
         assert!(percent_text("50").is_err());
+    }
+
+    #[test]
+    fn invalid_quantities_get_the_likely_meant_one() {
+        assert_eq!(quantity_hint("512mb").as_deref(), Some("512Mi"));
+        assert_eq!(quantity_hint("1 GB").as_deref(), Some("1Gi"));
+        assert_eq!(quantity_hint("2gib").as_deref(), Some("2Gi"));
+        assert_eq!(
+            quantity_hint("250 m").as_deref(),
+            Some("250m"),
+            "millicores keep their m"
+        );
+        assert_eq!(quantity_hint("lots"), None);
+        assert_eq!(quantity_hint("512Mi"), None, "a valid quantity needs no hint");
     }
 }

@@ -49,6 +49,7 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
         ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),
         ("monitoring.coreos.com/v1", "PodMonitor") => super::pod_monitor::verify(document),
+        ("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig") => super::alertmanager_config::verify(document),
         _ => Err("not a kind platc emits".to_string()),
     }
 }

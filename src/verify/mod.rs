@@ -1,6 +1,8 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
 //! written. A failure here is a bug in platc, never in the spec.
 
+mod alertmanager;
+mod alertmanager_config;
 mod cnpg;
 mod compose;
 mod grafana;
@@ -52,6 +54,8 @@ fn verify_files(files: &[OutputFile]) -> Result<(), VerifyError> {
             prometheus::verify_rules(&file.contents).map_err(fail)?;
         } else if file.path.starts_with("prometheus/") && file.path.ends_with("/scrape.yaml") {
             prometheus::verify_scrape(&file.contents).map_err(fail)?;
+        } else if is_target_file(&file.path, "alertmanager", "/alertmanager.yaml") {
+            alertmanager::verify(&file.contents).map_err(fail)?;
         } else if is_target_file(&file.path, "grafana", ".json") {
             grafana::verify(&file.contents).map_err(fail)?;
         } else if file.path.ends_with(".yaml") || file.path.ends_with(".yml") {

@@ -1,5 +1,5 @@
 //! Prometheus files → our own `deny_unknown_fields` types: the rule file (also the spec of a
-//! `PrometheusRule`) and the scrape configuration.
+//! `PrometheusRule`), every expression parsed as `PromQL`, and the scrape configuration.
 
 use std::collections::BTreeMap;
 
@@ -32,12 +32,13 @@ struct Rule {
     expr: String,
     #[serde(rename = "for")]
     for_: Option<String>,
-    labels: BTreeMap<String, String>,
+    labels: Option<BTreeMap<String, String>>,
     annotations: Option<BTreeMap<String, String>>,
 }
 
 impl RuleFile {
     /// Each rule records or alerts (not both), and only alerts carry `for` and annotations.
+    /// Labels may be absent: generic rules take theirs from the expression.
     pub(super) fn check(&self) -> Result<(), String> {
         for group in &self.groups {
             if group.name.is_empty() || group.interval.as_deref() == Some("") {
@@ -50,9 +51,11 @@ impl RuleFile {
                     (None, Some(_)) => true,
                     _ => false,
                 };
-                if !ok || rule.expr.is_empty() || rule.labels.is_empty() {
+                if !ok || rule.expr.is_empty() {
                     return Err(format!("rule {name} in group {} is malformed", group.name));
                 }
+                crate::spec::promql::check(&rule.expr)
+                    .map_err(|e| format!("rule {name} in group {}: expr is not PromQL: {}", group.name, e.message))?;
             }
         }
         Ok(())
@@ -148,5 +151,7 @@ mod tests {
         assert!(verify_rules(&good.replace("for:", "fore:")).is_err());
         let both = good.replace("      - alert: A\n", "      - alert: A\n        record: r\n");
         assert!(verify_rules(&both).is_err());
+        let broken = good.replace("up == 0", "sum(up == 0");
+        assert!(verify_rules(&broken).unwrap_err().contains("not PromQL"));
     }
 }

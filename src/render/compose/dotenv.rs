@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::datastores::{password_origin, password_variable};
-use super::infra::GRAFANA_PASSWORD;
+use super::infra::{GRAFANA_PASSWORD, alerting_variable};
 use crate::model::{Engine, Environment, SecretRef};
 
 const INTRO: &str = "\
@@ -61,6 +61,15 @@ pub fn example(env: &Environment) -> String {
         text.push_str(&format!(
             "\n# monitoring: the Grafana admin password.\n{GRAFANA_PASSWORD}=\n"
         ));
+        for secret in env.alerting.iter().flat_map(crate::model::Alerting::secrets) {
+            text.push_str(&format!(
+                "\n# alerting: secret {}/{} (Kubernetes Secret), the file Alertmanager reads at {}.\n{}=\n",
+                secret.name,
+                secret.key,
+                crate::render::alertmanager::secret_file(secret),
+                alerting_variable(secret)
+            ));
+        }
     }
     if env.has_routes() {
         text.push_str("\n# Optional: the host port the ingress publishes (default 8080).\n# PLATC_HTTP_PORT=8080\n");

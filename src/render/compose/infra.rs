@@ -1,19 +1,25 @@
 //! The containers platc adds: the ingress (nginx) and, unless `monitoring = false`,
-//! Prometheus and Grafana. Images are pinned here; resources are fixed generator choices.
+//! Prometheus and Grafana, and with `[alerting]` Alertmanager. Images are pinned here;
+//! resources are fixed generator choices.
 
 use super::order;
 use super::view::{Container, Healthcheck, required};
-use crate::model::{Environment, Resources};
+use crate::model::{Alerting, Environment, Resources, SecretRef};
+use crate::render::alertmanager::secret_file;
 
 pub const NGINX_IMAGE: &str = "nginx:1.28";
 pub const PROMETHEUS_IMAGE: &str = "prom/prometheus:v3.5.0";
 pub const GRAFANA_IMAGE: &str = "grafana/grafana:12.1.0";
+pub const ALERTMANAGER_IMAGE: &str = "prom/alertmanager:v0.28.1";
 pub const GRAFANA_PASSWORD: &str = "PLATC_GRAFANA_ADMIN_PASSWORD";
+/// Host variables that hold the alerting secrets start so (`PLATC_ALERTING_<SECRET>_<KEY>`).
+pub const ALERTING_VARIABLE_PREFIX: &str = "PLATC_ALERTING_";
 
 /// Names platc gives the containers it adds; a spec service or datastore must not take them.
 pub const INGRESS: &str = "ingress";
 pub const PROMETHEUS: &str = "prometheus";
 pub const GRAFANA: &str = "grafana";
+pub const ALERTMANAGER: &str = "alertmanager";
 
 /// Fixed limits for a generator-owned container (constant, valid quantities).
 fn resources(cpu: &str, memory: &str, cpu_limit: &str, memory_limit: &str) -> Resources {
@@ -86,4 +92,46 @@ pub fn grafana() -> Container {
     ];
     c.depends_on = vec![(PROMETHEUS.into(), order::HEALTHY)];
     c
+}
+
+/// Alertmanager with the environment's configuration, each receiver secret a Compose secret
+/// (read from the host variable of its name) mounted where the configuration reads it.
+pub fn alertmanager(alerting: &Alerting) -> Container {
+    let limits = resources("50m", "64Mi", "250m", "256Mi");
+    let mut c = Container::new(ALERTMANAGER, ALERTMANAGER_IMAGE, "65534:65534".into(), &limits);
+    c.command = [
+        "--config.file=/etc/alertmanager/alertmanager.yaml",
+        "--storage.path=/alertmanager",
+    ]
+    .map(Into::into)
+    .to_vec();
+    c.volumes = vec![
+        "./alertmanager/alertmanager.yaml:/etc/alertmanager/alertmanager.yaml:ro".into(),
+        "alertmanager-data:/alertmanager".into(),
+    ];
+    let test = ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9093/-/ready"];
+    c.healthcheck = Some(Healthcheck::new(test.map(String::from).to_vec(), 5, "10s"));
+    c.secrets = alerting
+        .secrets()
+        .into_iter()
+        .map(|secret| (alerting_variable(secret), secret_file(secret)))
+        .collect();
+    c
+}
+
+/// The host variable a secret ref is read from: `PLATC_ALERTING_<SECRET>_<KEY>`, uppercased,
+/// every other character `_`.
+pub fn alerting_variable(secret: &SecretRef) -> String {
+    let words = format!("{}_{}", secret.name, secret.key);
+    let upper: String = words
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{ALERTING_VARIABLE_PREFIX}{upper}")
 }

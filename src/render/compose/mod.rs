@@ -1,7 +1,9 @@
 //! The Compose target: per environment with `compose` in its targets, a folder that
 //! `docker compose up` runs as is — `compose.yaml`, `.env.example`, and every file the stack
 //! mounts, next to it: `nginx/nginx.conf` (with routes), and unless `monitoring = false`
-//! `prometheus/{prometheus.yml,rules.yaml}` and `grafana/{provisioning,dashboards}/`.
+//! `prometheus/{prometheus.yml,rules.yaml}` and `grafana/{provisioning,dashboards}/`, and
+//! with `[alerting]` `alertmanager/alertmanager.yaml`, run by an Alertmanager Prometheus
+//! sends to; its secrets are Compose secrets read from host variables (`infra.rs`).
 //!
 //! Escaping: every string of the Compose view goes through `escape::escape_view` (`$` →
 //! `$$`) and then minijinja's JSON auto-escape, so the loader reads back exactly the spec's
@@ -21,19 +23,22 @@ mod view;
 
 use serde::Serialize;
 
-use super::{OutputFile, RenderError, grafana, prometheus, render_template};
+use super::{OutputFile, RenderError, alertmanager, grafana, prometheus, render_template};
 use crate::model::{Engine, Environment, Platform};
 use view::ComposeView;
 
 /// Names a spec service or datastore cannot take in a Compose environment: the containers
 /// platc adds (`<svc>-migrate` is checked separately).
-pub fn reserved_names(env_has_routes: bool, monitoring: bool) -> Vec<&'static str> {
+pub fn reserved_names(env_has_routes: bool, monitoring: bool, alerting: bool) -> Vec<&'static str> {
     let mut names = Vec::new();
     if env_has_routes {
         names.push(infra::INGRESS);
     }
     if monitoring {
         names.extend([infra::PROMETHEUS, infra::GRAFANA]);
+    }
+    if monitoring && alerting {
+        names.push(infra::ALERTMANAGER);
     }
     names
 }
@@ -92,6 +97,10 @@ fn compose_view(env: &Environment, dropped: &[(String, String)]) -> ComposeView 
         containers.push(infra::grafana());
         volumes.extend(["prometheus-data".to_string(), "grafana-data".to_string()]);
     }
+    if let Some(alerting) = env.alerting.as_ref().filter(|_| env.monitoring) {
+        containers.push(infra::alertmanager(alerting));
+        volumes.push("alertmanager-data".to_string());
+    }
     let mut secrets: Vec<String> = containers
         .iter()
         .flat_map(|c| c.secrets.iter().map(|(name, _)| name.clone()))
@@ -116,6 +125,7 @@ fn monitoring(
     let scrape = ScrapeView {
         env: &env.name,
         namespace: &env.namespace,
+        alertmanager: env.alerting.is_some().then_some(infra::ALERTMANAGER),
         jobs: env
             .services
             .iter()
@@ -155,6 +165,9 @@ fn monitoring(
     for dashboard in grafana::dashboards(templates, platform, env)? {
         files.push((format!("grafana/dashboards/{}", dashboard.file_name), dashboard.json));
     }
+    if let Some(config) = alertmanager::config_text(platform, env)? {
+        files.push(("alertmanager/alertmanager.yaml".to_string(), config));
+    }
     Ok(files)
 }
 
@@ -163,6 +176,8 @@ fn monitoring(
 struct ScrapeView<'a> {
     env: &'a str,
     namespace: &'a str,
+    /// The Alertmanager service Prometheus sends to, when the environment has alerting.
+    alertmanager: Option<&'a str>,
     /// (service label, metrics path, metrics port, container name): an exporter reports as
     /// its datastore.
     jobs: Vec<(String, String, u16, String)>,

@@ -1,8 +1,10 @@
-//! The overview dashboard of an environment: RED metrics per service and every SLO.
+//! The overview dashboard of an environment: RED metrics, health and restarts per service,
+//! every series linking to the service dashboard with `$namespace` and `$service` set. The
+//! services are the environment's scraped ones, joined from `workload:info`, so the queries do
+//! not grow with the number of services.
 
-use serde_json::json;
-
-use super::panels::{FROM_ZERO, Layout, Query, table, timeseries};
+use super::panels::{FROM_ZERO, Layout, Query, timeseries};
+use super::slos::link_series;
 use super::{Dashboard, Frame, render_dashboard};
 use crate::model::{Environment, Platform};
 use crate::render::RenderError;
@@ -15,9 +17,6 @@ pub(super) fn dashboard(
 ) -> Result<Dashboard, RenderError> {
     let mut layout = Layout::default();
     services_row(&mut layout, platform, env);
-    if env.services.iter().any(|s| s.slo.is_some()) {
-        slo_row(&mut layout, env);
-    }
     super::datastores::row(&mut layout, env);
     let frame = Frame {
         parts: &[&platform.name, &env.name],
@@ -27,6 +26,8 @@ pub(super) fn dashboard(
             platform.name, env.namespace
         ),
         file_name: "overview.json".into(),
+        variables: Vec::new(),
+        links: super::links(platform, env),
     };
     render_dashboard(templates, frame, layout.panels)
 }
@@ -34,16 +35,10 @@ pub(super) fn dashboard(
 fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
     let metrics = &platform.metrics;
     let (req, lat) = (&metrics.requests, &metrics.latency);
-    let names: Vec<&str> = env
-        .services
-        .iter()
-        .filter(|s| s.metrics.is_some())
-        .map(|s| s.name.as_str())
-        .collect();
-    let scraped = Selector::new()
-        .eq("namespace", &env.namespace)
-        .re("service", &names.join("|"));
+    let scraped = Selector::new().eq("namespace", &env.namespace);
     let failed = scraped.clone().re("code", &metrics.error_status);
+    // keeps the environment's scraped services (by namespace and service)
+    let ours = r#" and on (namespace, service) workload:info{kind="service",scraped="true"}"#;
     let p95 = platform.alerts.latency_p95.seconds();
     layout.row("Services");
     layout.add(
@@ -51,7 +46,7 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
             "Request rate",
             "Requests per second by service.",
             vec![Query::range(
-                format!("sum by (service) (rate({req}{scraped}[$__rate_interval]))"),
+                format!("sum by (namespace, service) (rate({req}{scraped}[$__rate_interval])){ours}"),
                 "{{service}}",
             )],
             "reqps",
@@ -67,7 +62,7 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
             &format!("Share of requests answered with code {}, by service.", metrics.error_status),
             vec![Query::range(
                 format!(
-                    "sum by (service) (rate({req}{failed}[$__rate_interval])) / sum by (service) (rate({req}{scraped}[$__rate_interval]))"
+                    "sum by (namespace, service) (rate({req}{failed}[$__rate_interval])) / sum by (namespace, service) (rate({req}{scraped}[$__rate_interval])){ours}"
                 ),
                 "{{service}}",
             )],
@@ -84,7 +79,7 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
             "95th percentile request latency, by service.",
             vec![Query::range(
                 format!(
-                    "histogram_quantile(0.95, sum by (service, le) (rate({lat}_bucket{scraped}[$__rate_interval])))"
+                    "histogram_quantile(0.95, sum by (namespace, service, le) (rate({lat}_bucket{scraped}[$__rate_interval]))){ours}"
                 ),
                 "{{service}}",
             )],
@@ -99,7 +94,10 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
         timeseries(
             "Healthy targets",
             "Scrape targets reporting up, by service.",
-            vec![Query::range(format!("sum by (service) (up{scraped})"), "{{service}}")],
+            vec![Query::range(
+                format!("sum by (namespace, service) (up{scraped}){ours}"),
+                "{{service}}",
+            )],
             "none",
             &[],
             FROM_ZERO,
@@ -111,10 +109,13 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
     layout.add(
         timeseries(
             "Pod restarts (15m)",
-            "Container restarts in the last 15 minutes, by container.",
+            "Container restarts in the last 15 minutes, by service and datastore.",
             vec![Query::range(
-                format!("sum by (container) (increase(kube_pod_container_status_restarts_total{namespace}[15m]))"),
-                "{{container}}",
+                format!(
+                    "sum by (namespace, service) (label_replace(increase(kube_pod_container_status_restarts_total{namespace}[15m]), \"service\", \"$1\", \"container\", \"(.+)\")) \
+                     and on (namespace, service) workload:info"
+                ),
+                "{{service}}",
             )],
             "none",
             &[],
@@ -123,64 +124,7 @@ fn services_row(layout: &mut Layout, platform: &Platform, env: &Environment) {
         12,
         6,
     );
-}
-
-fn slo_row(layout: &mut Layout, env: &Environment) {
-    let namespace = Selector::new().eq("namespace", &env.namespace);
-    layout.row("SLOs");
-    let organize = json!({
-        "excludeByName": { "Time": true, "__name__": true },
-        "indexByName": { "service": 0, "slo": 1, "Value #A": 2, "Value #B": 3, "Value #C": 4, "namespace": 5 },
-        "renameByName": {
-            "Value #A": "objective", "Value #B": "SLI (window)", "Value #C": "error budget remaining",
-        },
-    });
-    // SLOs differ in window, so the SLI over the window is derived from the remaining budget
-    // (`1 - ratio / budget`), which every SLO records under one name.
-    layout.add(
-        table(
-            "SLO status",
-            "Every SLO of the environment: objective, SLI over the SLO window and error budget remaining.",
-            vec![
-                Query::table(format!("slo:objective:ratio{namespace}")),
-                Query::table(format!(
-                    "1 - (1 - slo:error_budget_remaining:ratio{namespace}) * on (namespace, service, slo) slo:error_budget:ratio{namespace}"
-                )),
-                Query::table(format!("slo:error_budget_remaining:ratio{namespace}")),
-            ],
-            organize,
-        ),
-        24,
-        8,
-    );
-    layout.add(
-        timeseries(
-            "Error budget remaining",
-            "Share of each SLO's error budget left over its window (negative: overspent).",
-            vec![Query::range(
-                format!("slo:error_budget_remaining:ratio{namespace}"),
-                "{{service}} {{slo}}",
-            )],
-            "percentunit",
-            &[],
-            Default::default(),
-        ),
-        12,
-        8,
-    );
-    layout.add(
-        timeseries(
-            "Burn rate (1h)",
-            "Error ratio over 1h divided by the error budget; 1 spends the budget exactly over the SLO window, 14.4 pages.",
-            vec![Query::range(
-                format!("slo:sli_error:ratio_rate1h{namespace} / on (namespace, service, slo) slo:error_budget:ratio{namespace}"),
-                "{{service}} {{slo}}",
-            )],
-            "none",
-            &[(1.0, "orange"), (14.4, "red")],
-            FROM_ZERO,
-        ),
-        12,
-        8,
-    );
+    for panel in layout.panels.iter_mut().filter(|p| p["type"] == "timeseries") {
+        link_series(panel, platform, env);
+    }
 }

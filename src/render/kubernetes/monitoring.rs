@@ -1,6 +1,7 @@
 //! Operator mode (`[platform] prometheus_operator = true`): the environment's rule groups as a
 //! `PrometheusRule`, a `ServiceMonitor` per scraped service, and the Grafana dashboards as
-//! `ConfigMaps` labelled `grafana_dashboard: "1"` (the Grafana sidecar's convention).
+//! `ConfigMaps` labelled `grafana_dashboard: "1"` (the Grafana sidecar's convention), and
+//! with `[alerting]` the environment's `AlertmanagerConfig`.
 //!
 //! The `ServiceMonitor` pins `service` to the pod's `app.kubernetes.io/name` label, exactly as
 //! the annotation-based scrape config does, so the rules see the same labels in both modes.
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use super::Meta;
 use crate::model::{Environment, Platform};
-use crate::render::{RenderError, grafana, prometheus, render_template};
+use crate::render::{RenderError, alertmanager, grafana, prometheus, render_template};
 
 #[derive(Serialize)]
 struct Monitor<'a> {
@@ -85,5 +86,7 @@ pub(super) fn files(
         serde_json::json!({ "dashboards": dashboards }),
     )?;
     files.push(("monitoring/dashboards.yaml".to_string(), text));
+    let labels = Meta::new(platform, env, &format!("{}-alerting", platform.name), "monitoring").labels;
+    files.extend(alertmanager::operator::file(platform, env, labels)?);
     Ok(files)
 }

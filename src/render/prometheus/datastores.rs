@@ -8,7 +8,7 @@
 use crate::model::{Datastore, Engine, Environment, Platform};
 use crate::render::promql::{Decimal, Selector, duration};
 
-use super::{Rule, alert_labels, page};
+use super::{Rule, page, team_label};
 
 /// Connections in use, as a share of `max_connections`, that warn.
 const CONNECTIONS: f64 = 0.8;
@@ -31,8 +31,12 @@ pub(super) fn rules(platform: &Platform, env: &Environment) -> Vec<Rule> {
     out
 }
 
+/// `severity`, `namespace`, `service` and `datastore` (the datastore's name), and `team`.
 fn labels(platform: &Platform, env: &Environment, datastore: &Datastore, severity: &str) -> crate::model::Labels {
-    let mut labels = alert_labels(platform, env, &datastore.name, severity);
+    let mut labels = team_label(platform);
+    labels.insert("severity".into(), severity.into());
+    labels.insert("namespace".into(), env.namespace.clone());
+    labels.insert("service".into(), datastore.name.clone());
     labels.insert("datastore".into(), datastore.name.clone());
     labels
 }

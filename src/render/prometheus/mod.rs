@@ -1,18 +1,24 @@
-//! The Prometheus target: per environment a rule file (SLO recording rules, burn-rate
-//! alerts, standard alerts) and the scrape configuration that gives application metrics the
-//! `namespace` and `service` labels every rule selects on.
+//! The Prometheus target: per environment a rule file (constant series, SLO recording rules,
+//! burn-rate alerts, standard alerts) and the scrape configuration that gives application
+//! metrics the `namespace` and `service` labels every rule selects on.
+//!
+//! Rules are generic: written once per environment over every workload, aggregated
+//! `by (namespace, service)` and joined to the constant series of `info` (one per workload
+//! and per SLO) for what differs per service. The rule count grows with those constants
+//! only, and annotations name the service through `$labels`.
 //!
 //! Rust builds each rule's `PromQL` (spec values enter only through `promql::quote`); the
 //! templates own the YAML. Annotation templates such as `{{ $value }}` are plain data here,
-//! so the JSON auto-escape writes them out literally.
+//! written out literally (multi-line ones as block scalars).
 
 mod alerts;
 mod datastores;
+mod info;
 pub(crate) mod slo;
 
 use serde::Serialize;
 
-use super::{OutputFile, RenderError, render_template};
+use super::{OutputFile, RenderError, grafana, render_template};
 use crate::model::{Environment, Labels, Platform};
 
 /// One rule group, as the rule file and the `PrometheusRule` hold it.
@@ -64,20 +70,29 @@ impl Rule {
     }
 }
 
-/// Every rule group of one environment, empty groups left out.
+/// Every rule group of one environment, empty groups left out. Every alert links the service
+/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
     let slo = slo::rules(platform, env);
     let groups = [
+        ("info", None, info::rules(env)),
         ("slo-sli", None, slo.sli),
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
         ("datastores", None, datastores::rules(platform, env)),
     ];
+    let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
     groups
         .into_iter()
         .filter(|(_, _, rules)| !rules.is_empty())
+        .map(|(name, interval, mut rules)| {
+            for rule in rules.iter_mut().filter(|r| r.alert.is_some()) {
+                rule.annotations.insert("dashboard_url".into(), dashboard.clone());
+            }
+            (name, interval, rules)
+        })
         .map(|(name, interval, rules)| Group {
             name: format!("{prefix}.{name}"),
             interval,
@@ -135,12 +150,9 @@ pub fn render(
     ])
 }
 
-/// `severity`, `namespace`, `service` and (when the platform has one) `team`.
-pub(crate) fn alert_labels(platform: &Platform, env: &Environment, service: &str, severity: &str) -> Labels {
+/// `team`, when the platform has one: the static label of every alert.
+pub(crate) fn team_label(platform: &Platform) -> Labels {
     let mut labels = Labels::new();
-    labels.insert("severity".into(), severity.into());
-    labels.insert("namespace".into(), env.namespace.clone());
-    labels.insert("service".into(), service.into());
     if let Some(team) = &platform.team {
         labels.insert("team".into(), team.clone());
     }
