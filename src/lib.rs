@@ -32,15 +32,20 @@ pub struct Compilation {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// parse → resolve → check → model.
+/// parse → resolve → check → model, reading `files` relative to the current folder.
 pub fn compile(text: &str) -> Result<Compilation, Failure> {
-    compile_for(text, &[])
+    compile_in(text, std::path::Path::new("."))
+}
+
+/// parse → resolve → check → model; `dir` is the spec's folder, where `files` are read.
+pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Failure> {
+    compile_for(text, &[], dir)
 }
 
 /// Like [`compile`], with the warnings of the environments named in `warning_envs` only
 /// (all when empty; names the spec does not have select nothing). Errors are always those
 /// of every environment: the spec must be valid as a whole.
-pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, Failure> {
+pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Compilation, Failure> {
     let explained = |found: Vec<Diagnostic>| found.into_iter().map(Diagnostic::or_explain).collect();
     let document = spec::parse(text).map_err(|found| Failure::Invalid(explained(found)))?;
     let (mut environments, problems) = resolve::resolve(&document);
@@ -48,14 +53,14 @@ pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, F
     diagnostics.extend(problems);
     diagnostics.extend(document.recovered.iter().cloned());
     if warning_envs.is_empty() {
-        diagnostics.extend(check::check(&document, &environments));
+        diagnostics.extend(check::check(&document, &environments, dir));
     } else {
         let (selected, others): (Vec<_>, Vec<_>) = environments
             .into_iter()
             .partition(|env| warning_envs.contains(&env.name));
-        diagnostics.extend(check::check(&document, &selected));
+        diagnostics.extend(check::check(&document, &selected, dir));
         diagnostics.extend(
-            check::check(&document, &others)
+            check::check(&document, &others, dir)
                 .into_iter()
                 .filter(Diagnostic::is_error),
         );
@@ -74,7 +79,7 @@ pub fn compile_for(text: &str, warning_envs: &[String]) -> Result<Compilation, F
     if diagnostics.has_errors() {
         return Err(Failure::Invalid(explained(diagnostics.into_sorted())));
     }
-    let platform = model::build(&document.spec, &environments).map_err(|e| Failure::Internal(e.0))?;
+    let platform = model::build(&document.spec, &environments, dir).map_err(|e| Failure::Internal(e.0))?;
     Ok(Compilation {
         platform,
         warnings: explained(diagnostics.into_sorted()),

@@ -1,6 +1,6 @@
-//! Golden output trees: every spec under `specs/`, every example (`specs/examples/`, copies of
-//! the contract's) and the contract-v2 specs named in `NEXT` compile to exactly the files under
-//! `golden/<case>/`, byte for byte.
+//! Golden output trees: every spec under `specs/` and every example (`specs/examples/`, copies of the
+//! contract's) compiles to
+//! exactly the files under `golden/<case>/`, byte for byte.
 //!
 //! Golden files are reviewed output. Regenerate them only on purpose, then read the diff:
 //!     `PLATC_BLESS=1` cargo test --test golden
@@ -9,14 +9,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Contract-v2 specs with golden trees (`specs/next/`, copies of the contract's `next/`
-/// specs), as `golden/next-<name>/`.
-const NEXT: [&str; 1] = ["datastores.toml"];
-
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases = Vec::new();
-    for dir in [root.join("specs"), root.join("specs/examples")] {
+    // specs/next: copies of the contract-v2 specs this build supports, with their config files.
+    for dir in [root.join("specs"), root.join("specs/examples"), root.join("specs/next")] {
         let mut specs: Vec<PathBuf> = fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|entry| entry.unwrap().path())
@@ -28,16 +25,12 @@ fn cases() -> Vec<(String, PathBuf)> {
             cases.push((name, spec));
         }
     }
-    for name in NEXT {
-        let stem = name.trim_end_matches(".toml");
-        cases.push((format!("next-{stem}"), root.join("specs/next").join(name)));
-    }
     cases
 }
 
 fn render(spec: &Path) -> BTreeMap<String, String> {
     let text = fs::read_to_string(spec).unwrap();
-    let compilation = match platc::compile(&text) {
+    let compilation = match platc::compile_in(&text, spec.parent().unwrap()) {
         Ok(compilation) => compilation,
         Err(failure) => panic!("{} does not compile: {failure:?}", spec.display()),
     };

@@ -9,7 +9,8 @@ use serde_json::Value;
 fn files() -> Vec<platc::render::OutputFile> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/atelier.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let Ok(compilation) = platc::compile(&text) else {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let Ok(compilation) = platc::compile_in(&text, &specs) else {
         panic!("atelier.toml does not compile")
     };
     let Ok(files) = platc::render(&compilation.platform) else {

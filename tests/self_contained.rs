@@ -1,6 +1,7 @@
 //! The repository is self-contained: the tests read the contract's examples and invalid
-//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, `specs/next/`, and the
-//! contract itself in `docs/SPEC.md`), so a fresh clone
+//! specs from in-repo copies (`specs/examples/`, `specs/shared-invalid/`, the contract-v2
+//! specs this build supports in `specs/next/`, and the contract itself in `docs/SPEC.md`),
+//! so a fresh clone
 //! with nothing beside it builds and tests. When the contract (`../shared`) is beside the
 //! repository, as in CI, the copies must equal it byte for byte.
 
@@ -36,6 +37,17 @@ fn the_in_repo_copies_equal_the_contract_when_it_is_beside_the_repository() {
         fs::read(root.join("docs/SPEC.md")).unwrap() == contract,
         "docs/SPEC.md differs from ../shared/spec/SPEC.md: copy it again"
     );
+    for file in [
+        "workloads.toml",
+        "alerting.toml",
+        "config/app.json",
+        "config/nginx-extra.conf",
+    ] {
+        assert!(
+            fs::read(root.join("specs/next").join(file)).unwrap() == fs::read(shared.join("next").join(file)).unwrap(),
+            "specs/next/{file} differs from ../shared/spec/next/{file}: copy it again"
+        );
+    }
     for (copy, original) in [("specs/examples", "examples"), ("specs/shared-invalid", "invalid")] {
         let ours = specs_in(&root.join(copy));
         let theirs = specs_in(&shared.join(original));
@@ -84,4 +96,24 @@ fn no_test_reads_the_contract_folder() {
         "these files read ../shared, which a fresh clone does not have; copy what they need \
          under specs/ instead: {offenders:?}"
     );
+}
+
+/// Contract-v2 specs (`../shared/spec/next/`) that have a golden tree, copied under `specs/`.
+const NEXT_COPIES: &[&str] = &["rollouts.toml"];
+
+/// The copies of contract-v2 specs must equal them.
+#[test]
+fn the_copies_of_contract_v2_specs_equal_the_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let next = root.join("../shared/spec/next");
+    if !next.is_dir() {
+        eprintln!("skipped: {} is not beside the repository", next.display());
+        return;
+    }
+    for name in NEXT_COPIES {
+        assert!(
+            fs::read(root.join("specs").join(name)).unwrap() == fs::read(next.join(name)).unwrap(),
+            "specs/{name} differs from ../shared/spec/next/{name}: copy it again"
+        );
+    }
 }

@@ -15,6 +15,7 @@ use crate::spec::{Span, Target};
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     for env in cx.envs.iter().filter(|env| targets_compose(env)) {
+        runnable(env, out);
         names(env, out);
         variables(env, out);
         routes(env, out);
@@ -36,6 +37,55 @@ fn error(span: Span, env: &EnvView, message: String) -> Diagnostic {
         span,
         format!("in Compose environment `{}`: {message}", env.name),
     )
+}
+
+/// What Compose refuses to run: a project with no container at all, a service scaled to 0
+/// replicas, a container with no CPU.
+fn runnable(env: &EnvView, out: &mut Diagnostics) {
+    let monitoring = env.settings.monitoring.as_ref().is_none_or(|m| m.value);
+    let in_stack = env.datastores.iter().any(|d| d.raw.external.is_none());
+    if env.services.is_empty() && !in_stack && !monitoring {
+        out.push(
+            error(
+                env.name_span.clone(),
+                env,
+                "there is nothing to run (no service, no in-stack datastore, monitoring = false)".into(),
+            )
+            .with_help("add a service, or remove \"compose\" from this environment's targets"),
+        );
+    }
+    for service in &env.services {
+        if let Some(replicas) = service.raw.replicas.as_ref().filter(|r| r.value == 0) {
+            out.push(
+                error(
+                    replicas.span.clone(),
+                    env,
+                    format!("service `{}` runs 0 replicas", service.name),
+                )
+                .with_help("Compose runs at least one container per service: set replicas to 1 or more"),
+            );
+        }
+    }
+    let resources = env.services.iter().filter_map(|s| s.raw.resources.as_ref()).chain(
+        env.datastores
+            .iter()
+            .filter(|d| d.raw.external.is_none())
+            .filter_map(|d| d.raw.resources.as_ref()),
+    );
+    for raw in resources {
+        for cpu in [&raw.cpu, &raw.cpu_limit].into_iter().flatten() {
+            if crate::spec::values::quantity(&cpu.value).is_ok_and(|q| q.value <= 0.0) {
+                out.push(
+                    error(
+                        cpu.span.clone(),
+                        env,
+                        format!("cpu `{}` gives the container no CPU", cpu.value),
+                    )
+                    .with_help("Compose needs a positive number of CPUs: use at least `10m`"),
+                );
+            }
+        }
+    }
 }
 
 /// Services, datastores and the containers platc adds share one `services:` namespace.
@@ -174,10 +224,13 @@ fn nul_characters(env: &EnvView, out: &mut Diagnostics) {
         let raw = &service.raw;
         let values = raw.env.iter().flatten().map(|(_, v)| (&v.value, &v.span));
         let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
-        let lists = [raw.command.as_ref(), raw.args.as_ref(), raw.migrate.as_ref(), probe]
+        let migrate = raw.migrate.as_ref().and_then(|m| Some((m.value.command()?, &m.span)));
+        let lists = [raw.command.as_ref(), raw.args.as_ref(), probe]
             .into_iter()
             .flatten()
-            .flat_map(|list| list.value.iter().map(move |item| (item, &list.span)));
+            .map(|list| (&list.value, &list.span))
+            .chain(migrate)
+            .flat_map(|(list, span)| list.iter().map(move |item| (item, span)));
         for (_, span) in values.chain(lists).filter(|(text, _)| text.contains('\0')) {
             out.push(error(
                 span.clone(),

@@ -129,7 +129,7 @@ fn backup(datastore: &DatastoreView, backup: &Spanned<RawBackup>, out: &mut Diag
             .with_help("for example schedule = \"0 2 * * *\" (every night at 02:00)"),
         ),
         Some(schedule) => {
-            if let Err(message) = cron::Schedule::parse(&schedule.value) {
+            if let Err(message) = cron::schedule(&schedule.value) {
                 out.push(Diagnostic::new(Code::E0023, schedule.span.clone(), message));
             }
         }

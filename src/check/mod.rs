@@ -10,6 +10,10 @@ mod alerts;
 mod autoscale;
 mod compose;
 pub(crate) mod datastores;
+mod files;
+
+pub use files::read as read_file;
+mod jobs;
 mod names;
 mod ports;
 mod quantities;
@@ -17,12 +21,14 @@ mod quota;
 mod ranges;
 mod references;
 mod required;
+mod rollout;
 mod routes;
 mod secrets;
 mod settings;
 mod slo;
 mod values;
 mod warnings;
+mod workloads;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resolve::{EnvView, ServiceView};
@@ -30,6 +36,8 @@ use crate::spec::{Document, RawSpec, Spanned};
 
 pub struct Context<'a> {
     pub document: &'a Document<'a>,
+    /// The spec's folder: `files` sources are relative to it.
+    pub dir: &'a std::path::Path,
     pub spec: &'a RawSpec,
     pub envs: &'a [EnvView],
 }
@@ -44,7 +52,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 18] = [
+const RULES: [Rule; 22] = [
     required::check,
     names::check,
     quantities::check,
@@ -59,15 +67,20 @@ const RULES: [Rule; 18] = [
     settings::check,
     datastores::check,
     slo::check,
+    rollout::check,
     warnings::check,
     compose::check,
     alerting::check,
     alerts::check,
+    workloads::check,
+    jobs::check,
+    files::check,
 ];
 
-pub fn check(document: &Document<'_>, envs: &[EnvView]) -> Diagnostics {
+pub fn check(document: &Document<'_>, envs: &[EnvView], dir: &std::path::Path) -> Diagnostics {
     let context = Context {
         document,
+        dir,
         spec: &document.spec,
         envs,
     };

@@ -32,6 +32,11 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 resources(raw, &service.origins, out);
             }
         }
+        for job in &env.jobs {
+            if let Some(raw) = &job.raw.resources {
+                resources(raw, &Origins::default(), out);
+            }
+        }
     }
 }
 

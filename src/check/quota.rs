@@ -1,13 +1,16 @@
 //! E0070: an environment's quota must hold the platform at full scale — every service at its
 //! maximum replicas plus one surge pod (rolling updates add one), plus every in-cluster
-//! datastore. The message names the biggest consumers.
+//! datastore, plus one running pod of every job. A rollout that runs the new version beside
+//! the old one at full size counts twice: blue-green, and a canary split at the ingress (Argo
+//! Rollouts scales the canary to 100% before it scales the stable version down). The message
+//! names the biggest consumers.
 
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::build::resources;
 use crate::model::operations;
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
-use crate::spec::{RawQuota, Spanned, Target, values};
+use crate::spec::{RawQuota, Spanned, Strategy, Target, values};
 
 struct Consumer {
     name: String,
@@ -41,7 +44,16 @@ fn check_env(env: &EnvView, quota: &RawQuota, out: &mut Diagnostics) {
     let consumers: Vec<Consumer> = env
         .services
         .iter()
-        .filter_map(service)
+        .filter_map(|s| service(env, s))
+        .chain(env.jobs.iter().filter_map(|job| {
+            let r = resources(job.raw.resources.as_ref()).ok()?;
+            Some(Consumer {
+                name: job.name.clone(),
+                pods: 1,
+                per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
+                pvcs: 0,
+            })
+        }))
         .chain(
             env.datastores
                 .iter()
@@ -105,7 +117,7 @@ fn check_env(env: &EnvView, quota: &RawQuota, out: &mut Diagnostics) {
     }
 }
 
-fn service(view: &ServiceView) -> Option<Consumer> {
+fn service(env: &EnvView, view: &ServiceView) -> Option<Consumer> {
     let raw = &view.raw;
     let autoscale_max = raw
         .autoscale
@@ -115,9 +127,14 @@ fn service(view: &ServiceView) -> Option<Consumer> {
         .or(raw.replicas.as_ref())
         .map_or(1, |m: &Spanned<i64>| m.value.max(0));
     let r = resources(raw.resources.as_ref()).ok()?;
+    let pods = if runs_twice(env, view) {
+        max.checked_mul(2)?
+    } else {
+        max + 1
+    };
     Some(Consumer {
         name: view.name.clone(),
-        pods: u32::try_from(max + 1).ok()?,
+        pods: u32::try_from(pods).ok()?,
         per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
         pvcs: 0,
     })
@@ -170,6 +187,19 @@ fn datastore(env: &EnvView, view: &DatastoreView) -> Vec<Consumer> {
         out.push(extra("pooler", pods, operations::POOLER_RESOURCES, 0));
     }
     out
+}
+
+/// Whether the service's rollout runs two full-size versions side by side.
+fn runs_twice(env: &EnvView, view: &ServiceView) -> bool {
+    let Some(strategy) = view.raw.rollout.as_ref().and_then(|r| r.value.strategy.as_ref()) else {
+        return false;
+    };
+    let routed = view.raw.routes.as_ref().is_some_and(|r| !r.is_empty());
+    let nginx = env
+        .ingress
+        .as_ref()
+        .is_some_and(|i| i.class.as_ref().is_none_or(|c| c.value == "nginx") && i.host.is_some());
+    strategy.value == Strategy::BlueGreen || (routed && nginx)
 }
 
 fn biggest(consumers: &[Consumer], need: impl Fn(&Consumer) -> f64, detail: impl Fn(&Consumer) -> String) -> String {

@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::spec::{Span, Spanned};
 
 pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     if cx.spec.environments.is_empty() {
@@ -27,16 +28,15 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
     }
     for (_, service) in cx.services() {
         let raw = &service.raw;
-        if raw.image.is_none() {
-            out.push(
-                Diagnostic::new(
-                    Code::E0003,
-                    service.name_span.clone(),
-                    format!("service `{}` has no `image`", service.name),
-                )
-                .with_help("add image = \"registry/name:1.0.0\" to the service"),
-            );
-        }
+        image(service, out);
+        let probe = raw.probes.as_ref().and_then(|p| p.command.as_ref());
+        empty_program("command", raw.command.as_ref().map(parts), out);
+        let migrate = raw
+            .migrate
+            .as_ref()
+            .and_then(|m| Some((&m.span, m.value.command()?.as_slice())));
+        empty_program("migrate", migrate, out);
+        empty_program("probes.command", probe.map(parts), out);
         if let Some(disruption) = &raw.disruption
             && disruption.value.min_available.is_some()
             && disruption.value.max_unavailable.is_some()
@@ -94,5 +94,52 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+fn parts(list: &Spanned<Vec<String>>) -> (&Span, &[String]) {
+    (&list.span, list.value.as_slice())
+}
+
+/// A program to run (`command`, `migrate`, `probes.command`) needs at least its executable:
+/// Kubernetes rejects an empty exec probe and Compose an empty entrypoint or healthcheck.
+fn empty_program(what: &str, list: Option<(&Span, &[String])>, out: &mut Diagnostics) {
+    if let Some((span, list)) = list
+        && list.first().is_none_or(|program| program.trim().is_empty())
+    {
+        out.push(
+            Diagnostic::new(Code::E0003, span.clone(), format!("`{what}` names no program to run"))
+                .with_help("start the list with the executable, e.g. [\"/app/migrate\", \"--up\"]"),
+        );
+    }
+}
+
+fn image(service: &crate::resolve::ServiceView, out: &mut Diagnostics) {
+    let Some(image) = &service.raw.image else {
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                service.name_span.clone(),
+                format!("service `{}` has no `image`", service.name),
+            )
+            .with_help("add image = \"registry/name:1.0.0\" to the service"),
+        );
+        return;
+    };
+    // Kubernetes and Compose reject an empty image and one with surrounding spaces.
+    let text = &image.value;
+    if text.trim().is_empty() || text.trim() != text || text.chars().any(char::is_control) {
+        out.push(
+            Diagnostic::new(
+                Code::E0003,
+                image.span.clone(),
+                format!(
+                    "service `{}` has an empty or malformed image `{}`",
+                    service.name,
+                    text.escape_debug()
+                ),
+            )
+            .with_help("name the image, e.g. \"registry.example.com/team/app:1.4.2\", without spaces around it"),
+        );
     }
 }

@@ -21,7 +21,11 @@ fn all_findings(body: &str) -> Vec<(Code, usize)> {
     };
     let (envs, mut problems) = crate::resolve::resolve(&document);
     problems.extend(document.recovered.iter().cloned());
-    problems.extend(super::check(&document, &envs));
+    problems.extend(super::check(
+        &document,
+        &envs,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+    ));
     let mut found: Vec<(Code, usize)> = problems.iter().map(|d| (d.code, line(&text, d))).collect();
     found.sort();
     found.dedup();
@@ -46,6 +50,23 @@ fn e0003_missing_image_and_engine() {
         findings("[services.web]\nport = 1\nprobes = { readiness = \"/r\" }\n[datastores.db]\nversion = \"15\"\n"),
         vec![(Code::E0003, 1), (Code::E0003, 4)]
     );
+}
+
+#[test]
+fn e0003_empty_or_malformed_image() {
+    for image in ["", " ", " web:1", "web:1 ", "web\\n:1"] {
+        let spec = format!("[services.web]\nport = 1\nprobes = {{ readiness = \"/r\" }}\nimage = \"{image}\"\n");
+        assert!(findings(&spec).contains(&(Code::E0003, 4)), "{image:?}");
+    }
+}
+
+#[test]
+fn e0003_a_program_list_without_a_program() {
+    for (key, list) in [("command", "[]"), ("migrate", "[\"\"]"), ("probes", "{ command = [] }")] {
+        let spec = format!("[services.web]\nimage = \"web:1\"\nreplicas = 2\n{key} = {list}\n");
+        assert_eq!(findings(&spec), vec![(Code::E0003, 4)], "{key} = {list}");
+    }
+    assert_eq!(findings(&format!("{WEB}command = [\"/app\"]\nargs = []\n")), vec![]);
 }
 
 #[test]
@@ -240,7 +261,7 @@ fn e0003_no_targets() {
     let text = "[platform]\nname = \"shop\"\n[environments.production]\ntargets = []\n";
     let document = crate::spec::parse(text).ok().unwrap();
     let (envs, _) = crate::resolve::resolve(&document);
-    let found: Vec<Code> = super::check(&document, &envs)
+    let found: Vec<Code> = super::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .iter()
         .map(|d| d.code)
@@ -319,3 +340,4 @@ fn e0070_counts_operator_instances_exporters_and_backups() {
     let fits = spec.replace("pods = 4", "pods = 5");
     assert_eq!(findings(&fits), vec![]);
 }
+mod rollout;

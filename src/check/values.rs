@@ -58,7 +58,7 @@ fn positive(value: &Spanned<i64>, what: &str, out: &mut Diagnostics) {
 /// Kubernetes bounds: stabilization window ≤ 1h, policy period 1s–30m.
 fn behaviour(scaling: &RawScaling, out: &mut Diagnostics) {
     if let Some(window) = &scaling.window
-        && let Some(duration) = parse(window, Code::E0022, values::duration, out)
+        && let Some(duration) = parse(window, Code::E0022, values::duration_or_zero, out)
         && duration.seconds() > 3600.0
     {
         out.push(Diagnostic::new(

@@ -76,6 +76,9 @@ pub struct BuildArgs {
     /// How to print diagnostics (always on stderr when stdout carries manifests).
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Replace a service's or job's image for this build: NAME=IMAGE (repeatable).
+    #[arg(long = "image", value_name = "NAME=IMAGE")]
+    pub images: Vec<String>,
 }
 
 #[derive(Args)]

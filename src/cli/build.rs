@@ -20,29 +20,33 @@ pub struct Options {
     pub deny_warnings: bool,
     pub format: Format,
     pub color: bool,
+    /// `NAME=IMAGE` overrides (`--image`).
+    pub images: Vec<String>,
 }
 
 pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if options.out.as_deref() == Some(std::path::Path::new("-")) {
         bail!("`-o -` is not an output folder: without -o, build writes the Kubernetes YAML to stdout");
     }
-    let file = read(&options.spec)?;
+    let spec = read(&options.spec)?;
+    let file = &spec.file;
     let sink = Sink {
         format: options.format,
         color: options.color,
         stdout_busy: options.out.is_none(),
     };
-    let mut compilation = match report::compile(&file, &options.envs)? {
+    let mut compilation = match report::compile(&spec, &options.envs)? {
         Ok(compilation) => compilation,
         Err(diagnostics) => {
-            emit(&[(&file, diagnostics)], sink)?;
+            emit(&[(file, diagnostics)], sink)?;
             return Ok(ExitCode::from(1));
         }
     };
-    emit(&[(&file, compilation.warnings.clone())], sink)?;
+    emit(&[(file, compilation.warnings.clone())], sink)?;
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
+    super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {
@@ -50,10 +54,11 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     } else {
         crate::render::Targets::ALL
     };
-    let files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
+    let mut files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
         crate::Failure::Internal(message) => report::internal(&message),
         crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
     })?;
+    crate::emit::mark_generated(&mut files, &spec_name(&options.spec));
     match &options.out {
         None => {
             for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {
@@ -82,6 +87,18 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The spec's file name as generated files name it: no folder, so the output does not
+/// depend on where the spec was built from.
+fn spec_name(path: &std::path::Path) -> String {
+    if path == std::path::Path::new("-") {
+        return report::STDIN_NAME.to_string();
+    }
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 /// Keeps only the environments named by `--env`; all when none is named.

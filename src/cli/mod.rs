@@ -6,6 +6,7 @@
 
 mod args;
 mod build;
+mod images;
 mod init;
 mod output;
 mod report;
@@ -28,6 +29,7 @@ pub fn run() -> ExitCode {
             check: build.check,
             deny_warnings: build.deny_warnings,
             format: build.format,
+            images: build.images,
             color,
         }),
         Command::Check(check) => report::check(

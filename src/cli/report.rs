@@ -15,16 +15,28 @@ use crate::{Compilation, Failure};
 /// The name diagnostics use for a spec read from standard input.
 pub const STDIN_NAME: &str = "<stdin>";
 
-pub fn read(path: &Path) -> anyhow::Result<SourceFile> {
-    if path == Path::new("-") {
-        let mut text = String::new();
+/// A spec as read: its text, and the E0001 for its first byte that is not UTF-8, if any.
+pub struct Spec {
+    pub file: SourceFile,
+    not_utf8: Option<Diagnostic>,
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Spec> {
+    let (name, bytes) = if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .context("cannot read the spec from standard input")?;
-        return Ok(SourceFile::new(STDIN_NAME, text));
-    }
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(SourceFile::new(path, text))
+        (PathBuf::from(STDIN_NAME), bytes)
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        (path.to_path_buf(), bytes)
+    };
+    let (text, not_utf8) = crate::spec::decode(bytes);
+    Ok(Spec {
+        file: SourceFile::new(name, text),
+        not_utf8,
+    })
 }
 
 /// Where and how diagnostics are written.
@@ -72,8 +84,13 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
 /// Compiles one spec; an internal failure is an error of platc, not of the spec. With
 /// `envs`, warnings are those of these environments only, and naming an environment the
 /// (valid) spec does not have is a usage error.
-pub fn compile(file: &SourceFile, envs: &[String]) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
-    match crate::compile_for(&file.text, envs) {
+pub fn compile(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
+    if let Some(not_utf8) = &spec.not_utf8 {
+        return Ok(Err(vec![not_utf8.clone()]));
+    }
+    // `files` are read relative to the spec's folder (for `-`, the path is "-": the cwd).
+    let dir = spec.file.path.parent().filter(|d| !d.as_os_str().is_empty());
+    match crate::compile_for(&spec.file.text, envs, dir.unwrap_or(std::path::Path::new("."))) {
         Ok(compilation) => {
             let known: Vec<&str> = compilation
                 .platform
@@ -116,12 +133,12 @@ pub fn check(specs: &[PathBuf], options: &CheckOptions) -> anyhow::Result<ExitCo
         }
     }
     let mut reports = Vec::new();
-    for file in &files {
-        let diagnostics = match compile(file, &options.envs)? {
+    for spec in &files {
+        let diagnostics = match compile(spec, &options.envs)? {
             Ok(compilation) => compilation.warnings,
             Err(diagnostics) => diagnostics,
         };
-        reports.push((file, diagnostics));
+        reports.push((&spec.file, diagnostics));
     }
     let sink = Sink {
         format: options.format,

@@ -18,11 +18,13 @@ pub enum Code {
     E0051,
     E0060,
     E0061,
+    E0062,
     E0070,
     E0080,
     E0081,
     E0090,
     E0091,
+    E0092,
     E0093,
     E0100,
     W0001,
@@ -39,7 +41,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 27] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -54,11 +56,13 @@ impl Code {
         Code::E0051,
         Code::E0060,
         Code::E0061,
+        Code::E0062,
         Code::E0070,
         Code::E0080,
         Code::E0081,
         Code::E0090,
         Code::E0091,
+        Code::E0092,
         Code::E0093,
         Code::E0100,
         Code::W0001,
@@ -95,11 +99,13 @@ impl Code {
             Code::E0051 => "E0051",
             Code::E0060 => "E0060",
             Code::E0061 => "E0061",
+            Code::E0062 => "E0062",
             Code::E0070 => "E0070",
             Code::E0080 => "E0080",
             Code::E0081 => "E0081",
             Code::E0090 => "E0090",
             Code::E0091 => "E0091",
+            Code::E0092 => "E0092",
             Code::E0093 => "E0093",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
@@ -125,18 +131,20 @@ impl Code {
             Code::E0020 => "a cpu, memory or storage value is not a valid quantity",
             Code::E0021 => "a limit is below its request",
             Code::E0022 => "a duration, percent or ratio is malformed or out of range",
-            Code::E0023 => "a malformed cron schedule",
+            Code::E0023 => "a malformed cron schedule or time zone",
             Code::E0030 => "a reference names nothing",
             Code::E0040 => "autoscale is inconsistent",
             Code::E0050 => "a port is out of range, or two ports of one service collide",
             Code::E0051 => "a route is claimed twice, or a path does not start with /",
             Code::E0060 => "a plain env variable looks like a secret",
             Code::E0061 => "malformed secret ref, env var name, egress rule or toleration",
+            Code::E0062 => "a `files` entry is not an absolute path, or its source cannot be used",
             Code::E0070 => "an environment's quota cannot hold the platform at full scale",
             Code::E0080 => "an SLO is malformed or can never page",
             Code::E0081 => "a custom alert is not valid PromQL, or a severity names an unknown alert",
             Code::E0090 => "a service has routes but its environment has no ingress host",
             Code::E0091 => "alerting: a route names no receiver, or a receiver is malformed",
+            Code::E0092 => "a rollout is malformed, or its analysis has no availability SLO to judge by",
             Code::E0093 => "a datastore's backup, operator, instances or pooler is malformed",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
@@ -150,14 +158,19 @@ impl Code {
     #[allow(clippy::too_many_lines)] // one arm per code: a table, not logic
     pub fn explanation(self) -> &'static str {
         match self {
-            Code::E0001 => "The spec must be valid TOML 1.0. Fix the syntax at the position shown.",
+            Code::E0001 => {
+                "The spec must be valid TOML 1.0 in UTF-8. Fix the syntax (or the byte that is not \
+                 UTF-8) at the position shown; a dotted key of more than 80 parts is too deep to parse."
+            }
             Code::E0002 => {
                 "Every table accepts a fixed set of keys, so a typo never silently drops a \
                  setting. Use the suggested key, or see `platc schema`."
             }
             Code::E0003 => {
                 "A required key is missing, or a value has the wrong type (for example a \
-                 number where a string such as \"250m\" is expected)."
+                 number where a string such as \"250m\" is expected), or a value that must name \
+                 something is empty: an image (also with spaces around it), or a `command`, \
+                 `migrate` or `probes.command` list without a program."
             }
             Code::E0010 => {
                 "Names are DNS-1035 labels: lowercase letters, digits and '-', starting with a \
@@ -177,11 +190,12 @@ impl Code {
                  are in (0, 100], ratios in (0, 1]."
             }
             Code::E0023 => {
-                "Schedules are five-field cron expressions as Kubernetes CronJobs read them: \
-                 minute (0-59), hour (0-23), day of month (1-31), month (1-12 or jan-dec) and day \
-                 of week (0-7 or sun-sat), each `*`, a value, a range `a-b`, a step `*/n` or a \
-                 comma list; or @hourly, @daily, @weekly, @monthly, @yearly. A schedule must \
-                 match at least one date."
+                "A `schedule` (a job's, a backup's) is five cron fields as Kubernetes CronJobs \
+                 read them: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or \
+                 jan-dec) and day of week (0-7 or sun-sat, 0 and 7 are Sunday), each `*`, a value, \
+                 a range `a-b`, a step `*/n` or `a-b/n`, or a comma list of those; or @hourly, \
+                 @daily, @weekly, @monthly, @yearly. A schedule must match at least one date. \
+                 `timezone` is an IANA name such as \"Europe/Berlin\"."
             }
             Code::E0030 => {
                 "A tier, a `uses` entry or an environment override names something the spec \
@@ -209,10 +223,17 @@ impl Code {
                  are \"<CIDR>:<port>\", tolerations are \"<key>=<value>:<Effect>\", and a variable \
                  may be set in `env` or `secrets`, not both."
             }
+            Code::E0062 => {
+                "`files` maps an absolute path in the container to a file relative to the spec: \
+                 the source must be a readable UTF-8 text file of at most 1 MiB (a ConfigMap's \
+                 limit), not a directory, and no two entries may use one container path."
+            }
             Code::E0070 => {
                 "At full scale every service runs its maximum replicas plus one surge pod during \
-                 a rolling update, and every in-cluster datastore runs. The namespace quota must \
-                 hold all of that, or deployments stall. Raise the quota or lower the maximums."
+                 a rolling update (twice its maximum during a blue-green rollout or a canary split \
+                 at the ingress, which run both versions at full size), and every in-cluster \
+                 datastore runs. The namespace quota must hold all of that, or deployments stall. \
+                 Raise the quota or lower the maximums."
             }
             Code::E0080 => {
                 "SLO objectives are in (0, 100), windows are whole days from 1d to 90d, and the \
@@ -237,6 +258,14 @@ impl Code {
                  \"HH:MM-HH:MM\" within one day, lowercase weekday names and an IANA time zone \
                  (UTC only in operator mode: AlertmanagerConfig has no time zone)."
             }
+            Code::E0092 => {
+                "A canary's `steps` are traffic percents, strictly increasing within (0, 100); \
+                 `pause` is a duration such as \"5m\"; `auto_promote` belongs to blue-green and \
+                 `steps`/`pause` to canary; blue-green needs a `port` (it switches Services). \
+                 `analysis = true` judges the new version by the service's availability SLO, so \
+                 the service needs one and its metrics must be scraped. `prometheus_url` is an \
+                 http(s) URL."
+            }
             Code::E0093 => {
                 "A backup goes to to = \"volume\" (a claim of `size`) or to \
                  to = \"s3://bucket/prefix\" with `credentials`, a Secret holding ACCESS_KEY_ID and \
@@ -251,7 +280,9 @@ impl Code {
                  namespace of names, and every secret read from a host variable of the same name. \
                  So names must not collide, one variable must mean one secret (and not start with \
                  PLATC_), routes must use only /, letters, digits and - . _ ~ (they are written into \
-                 the nginx config), and no value may hold a NUL character."
+                 the nginx config), and no value may hold a NUL character. Compose must also have \
+                 something to run (a service, an in-stack datastore, or monitoring), every service \
+                 at least one replica, and every container a positive CPU request and limit."
             }
             Code::W0001 => "Pin images to a version tag so every deploy is reproducible.",
             Code::W0002 => {

@@ -1,6 +1,7 @@
 //! Stage 6, emit: the Kubernetes stream for stdout, or the output tree on disk.
 
 mod confined;
+mod header;
 mod hook;
 mod journal;
 mod lock;
@@ -11,6 +12,7 @@ mod tests;
 mod tree;
 mod walk;
 
+pub use header::{header, mark_generated};
 pub use lock::WAIT as LOCK_WAIT;
 pub use tree::{Drift, Scope, Written, check_tree, write_tree};
 
@@ -18,7 +20,8 @@ use crate::render::OutputFile;
 
 /// All Kubernetes documents as one YAML stream for `kubectl apply -f -` (the kustomization
 /// files are left out). Each environment's Namespace comes first, so it exists before the
-/// objects that live in it.
+/// objects that live in it. A `# Source: <path>` comment opens each file's documents, as in
+/// `helm template`, naming the file `build -o` would write.
 pub fn kubernetes_stream(files: &[OutputFile]) -> String {
     let mut documents: Vec<&OutputFile> = files
         .iter()
@@ -35,6 +38,9 @@ pub fn kubernetes_stream(files: &[OutputFile]) -> String {
             .join("/");
         (env_dir, !f.path.ends_with("/namespace.yaml"), f.path.clone())
     });
-    let texts: Vec<&str> = documents.iter().map(|f| f.contents.as_str()).collect();
+    let texts: Vec<String> = documents
+        .iter()
+        .map(|f| format!("# Source: {}\n{}", f.path, f.contents))
+        .collect();
     texts.join("---\n")
 }

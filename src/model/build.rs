@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 
 use super::{
     AlertThresholds, Autoscale, CustomAlert, Datastore, Disruption, Engine, Environment, ExternalAddress, Ingress,
-    IntOrPercent, Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Scaling,
-    Service, Slo,
+    IntOrPercent, Labels, LatencySlo, MetricConventions, MetricsEndpoint, Platform, Probes, Quota, Resources, Rollout,
+    RolloutStrategy, Scaling, Service, Slo,
 };
 use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::values::{self, Quantity};
-use crate::spec::{IntOrText, RawMetrics, RawResources, RawScaling, RawSlo, RawSpec, Scalar, Spanned, Target};
+use crate::spec::{
+    IntOrText, RawMetrics, RawResources, RawRollout, RawScaling, RawSlo, RawSpec, Scalar, Spanned, Spread, Strategy,
+    Target,
+};
 
 /// A value the checks should have rejected reached the model builder.
 #[derive(Debug)]
@@ -27,7 +30,7 @@ pub(crate) fn must<T>(result: std::result::Result<T, String>) -> Result<T> {
 const DEFAULT_RESOURCES: [&str; 4] = ["100m", "128Mi", "500m", "512Mi"];
 const DEFAULT_RUN_AS_USER: u32 = 10_001;
 
-pub fn build(spec: &RawSpec, environments: &[EnvView]) -> Result<Platform> {
+pub fn build(spec: &RawSpec, environments: &[EnvView], dir: &std::path::Path) -> Result<Platform> {
     let platform = &spec.platform;
     let conventions = platform.metrics.as_ref();
     let text = |value: Option<&Spanned<String>>, default: &str| value.map_or(default.to_string(), |v| v.value.clone());
@@ -47,7 +50,7 @@ pub fn build(spec: &RawSpec, environments: &[EnvView]) -> Result<Platform> {
         alerts: alerts(spec)?,
         environments: environments
             .iter()
-            .map(|env| environment(spec, env))
+            .map(|env| environment(spec, env, dir))
             .collect::<Result<_>>()?,
     })
 }
@@ -102,18 +105,18 @@ fn custom_alert(name: &str, raw: &crate::spec::RawCustomAlert) -> Result<CustomA
     })
 }
 
-fn count(value: Option<&Spanned<i64>>, default: u32) -> Result<u32> {
+pub(super) fn count(value: Option<&Spanned<i64>>, default: u32) -> Result<u32> {
     value.map_or(Ok(default), |v| {
         must(u32::try_from(v.value).map_err(|_| format!("{} is out of range", v.value)))
     })
 }
 
-fn labels(raw: Option<&BTreeMap<String, Spanned<String>>>) -> Labels {
+pub(super) fn labels(raw: Option<&BTreeMap<String, Spanned<String>>>) -> Labels {
     raw.map(|map| map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())
         .unwrap_or_default()
 }
 
-fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
+fn environment(spec: &RawSpec, env: &EnvView, dir: &std::path::Path) -> Result<Environment> {
     let settings = &env.settings;
     let targets: Vec<Target> = settings
         .targets
@@ -140,13 +143,27 @@ fn environment(spec: &RawSpec, env: &EnvView) -> Result<Environment> {
             .map(|d| resources(Some(&d.value)))
             .transpose()?,
         ingress: env.ingress.as_ref().map(ingress),
-        services: env.services.iter().map(|s| service(s, paging)).collect::<Result<_>>()?,
+        prometheus_url: settings
+            .prometheus_url
+            .as_ref()
+            .map_or_else(|| super::DEFAULT_PROMETHEUS_URL.to_string(), |u| u.value.clone()),
+        services: env
+            .services
+            .iter()
+            .map(|s| service(s, paging, dir))
+            .collect::<Result<_>>()?,
+        jobs: env
+            .jobs
+            .iter()
+            .map(|j| super::workload::job(j, dir))
+            .collect::<Result<_>>()?,
         datastores: env
             .datastores
             .iter()
             .map(|d| datastore(d, settings.monitoring.as_ref().is_none_or(|m| m.value)))
             .collect::<Result<_>>()?,
         alerting: env.alerting.as_ref().map(super::alerting::build).transpose()?,
+        peers: std::sync::OnceLock::new(),
     })
 }
 
@@ -202,19 +219,25 @@ fn ingress(raw: &crate::spec::RawIngress) -> Ingress {
         rate_limit_rps: raw.rate_limit_rps.as_ref().and_then(|r| u32::try_from(r.value).ok()),
         body_size: text(&raw.body_size),
         cors_origins: raw.cors_origins.iter().flatten().map(|o| o.value.clone()).collect(),
+        controller_namespace: raw
+            .controller
+            .as_ref()
+            .and_then(|c| text(&c.namespace))
+            .unwrap_or_else(|| "ingress-nginx".to_string()),
+        controller_labels: labels(raw.controller.as_ref().and_then(|c| c.labels.as_ref())),
     }
 }
 
-fn strings(raw: Option<&Vec<Spanned<String>>>) -> Vec<String> {
+pub(super) fn strings(raw: Option<&Vec<Spanned<String>>>) -> Vec<String> {
     raw.map(|list| list.iter().map(|v| v.value.clone()).collect())
         .unwrap_or_default()
 }
 
-fn port(value: &Spanned<i64>) -> Result<u16> {
+pub(super) fn port(value: &Spanned<i64>) -> Result<u16> {
     must(u16::try_from(value.value).map_err(|_| format!("port {} is out of range", value.value)))
 }
 
-fn service(view: &ServiceView, env_paging: bool) -> Result<Service> {
+fn service(view: &ServiceView, env_paging: bool, dir: &std::path::Path) -> Result<Service> {
     let raw = &view.raw;
     let port = raw.port.as_ref().map(port).transpose()?;
     let autoscale = raw.autoscale.as_ref().map(|a| autoscale(&a.value)).transpose()?;
@@ -232,34 +255,29 @@ fn service(view: &ServiceView, env_paging: bool) -> Result<Service> {
             .ok_or_else(|| BuildError("service without image".into()))?,
         tier: raw.tier.as_ref().map(|t| t.value.clone()),
         port,
+        service_port: match &raw.service_port {
+            Some(front) => Some(self::port(front)?),
+            None => port,
+        },
+        ports: super::workload::ports(raw)?,
+        termination_grace_seconds: super::workload::seconds(raw.termination_grace.as_ref())?.unwrap_or(30),
+        spread: raw.spread.as_ref().map_or(Spread::Node, |s| s.value),
+        service_account_annotations: labels(raw.service_account.as_ref().and_then(|a| a.annotations.as_ref())),
+        image_pull_secrets: strings(raw.image_pull_secrets.as_ref()),
+        files: super::workload::files(raw.files.as_ref(), dir)?,
         metrics: metrics(raw.metrics.as_ref().map(|m| &m.value), port)?,
-        probes: probes(raw.probes.as_ref()),
+        probes: probes(raw.probes.as_ref())?,
         resources: resources(raw.resources.as_ref())?,
         replicas,
         autoscale,
         disruption: raw.disruption.as_ref().map(|d| disruption(&d.value)).transpose()?,
-        env: raw
-            .env
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect(),
-        secrets: raw
-            .secrets
-            .iter()
-            .flatten()
-            .map(|(k, v)| Ok((k.clone(), must(values::secret_ref(&v.value))?)))
-            .collect::<Result<_>>()?,
+        env: super::workload::env(raw.env.as_ref()),
+        secrets: super::workload::secrets(raw.secrets.as_ref())?,
         secret_files: raw.secret_files.as_ref().is_some_and(|f| f.value),
         uses: strings(raw.uses.as_ref()),
-        egress: raw
-            .egress
-            .iter()
-            .flatten()
-            .map(|e| must(values::egress_rule(&e.value)))
-            .collect::<Result<_>>()?,
+        egress: super::workload::egress(raw.egress.as_ref())?,
         routes: strings(raw.routes.as_ref()),
-        migrate: raw.migrate.as_ref().map(|m| m.value.clone()),
+        migrate: super::workload::migrate(raw),
         command: raw.command.as_ref().map(|c| c.value.clone()),
         args: raw.args.as_ref().map(|a| a.value.clone()),
         writable: raw
@@ -271,16 +289,42 @@ fn service(view: &ServiceView, env_paging: bool) -> Result<Service> {
             .as_ref()
             .map_or(Ok(DEFAULT_RUN_AS_USER), |u| count(Some(u), DEFAULT_RUN_AS_USER))?,
         node_selector: labels(raw.node_selector.as_ref()),
-        tolerations: raw
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| must(values::toleration(&t.value)))
-            .collect::<Result<_>>()?,
+        tolerations: super::workload::tolerations(raw.tolerations.as_ref())?,
         labels: labels(raw.labels.as_ref()),
         annotations: labels(raw.annotations.as_ref()),
         slo: raw.slo.as_ref().map(|s| slo(&s.value)).transpose()?,
         paging: env_paging && view.tier_paging.as_ref().is_none_or(|p| p.value),
+        rollout: raw.rollout.as_ref().map(|r| rollout(&r.value)).transpose()?,
+    })
+}
+
+/// Canary steps default to 25, 50 and 75 percent; blue-green promotes on its own unless told
+/// not to (Argo Rollouts' own default).
+fn rollout(raw: &RawRollout) -> Result<Rollout> {
+    let strategy = match raw.strategy.as_ref().map(|s| s.value) {
+        Some(Strategy::Canary) => RolloutStrategy::Canary {
+            steps: match &raw.steps {
+                Some(steps) => steps
+                    .value
+                    .iter()
+                    .map(|step| count(Some(step), 0))
+                    .collect::<Result<_>>()?,
+                None => vec![25, 50, 75],
+            },
+            pause: raw
+                .pause
+                .as_ref()
+                .map(|p| must(values::duration(&p.value)))
+                .transpose()?,
+        },
+        Some(Strategy::BlueGreen) => RolloutStrategy::BlueGreen {
+            auto_promote: raw.auto_promote.as_ref().is_none_or(|a| a.value),
+        },
+        None => return Err(BuildError("rollout without strategy".into())),
+    };
+    Ok(Rollout {
+        strategy,
+        analysis: raw.analysis.as_ref().is_some_and(|a| a.value),
     })
 }
 
@@ -301,15 +345,20 @@ fn metrics(raw: Option<&RawMetrics>, port: Option<u16>) -> Result<Option<Metrics
     }
 }
 
-fn probes(raw: Option<&crate::spec::RawProbes>) -> Probes {
-    let Some(raw) = raw else { return Probes::default() };
+fn probes(raw: Option<&crate::spec::RawProbes>) -> Result<Probes> {
+    let Some(raw) = raw else { return Ok(Probes::default()) };
     let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.value.clone());
-    Probes {
+    let seconds = super::workload::seconds;
+    Ok(Probes {
         liveness: text(&raw.liveness),
         readiness: text(&raw.readiness),
         startup: text(&raw.startup),
         command: raw.command.as_ref().map(|c| c.value.clone()),
-    }
+        period: seconds(raw.period.as_ref())?,
+        timeout: seconds(raw.timeout.as_ref())?,
+        initial_delay: seconds(raw.initial_delay.as_ref())?,
+        failures: raw.failures.as_ref().map(|f| count(Some(f), 3)).transpose()?,
+    })
 }
 
 fn autoscale(raw: &crate::spec::RawAutoscale) -> Result<Autoscale> {
@@ -334,11 +383,12 @@ fn autoscale(raw: &crate::spec::RawAutoscale) -> Result<Autoscale> {
 fn scaling(raw: &RawScaling) -> Result<Scaling> {
     let seconds = |v: &Option<Spanned<String>>| {
         v.as_ref()
-            .map(|v| must(values::duration(&v.value)).map(super::super::spec::values::Duration::whole_seconds))
+            .map(|v| must(values::duration_or_zero(&v.value)).map(values::Duration::whole_seconds))
             .transpose()
     };
     Ok(Scaling {
         window_seconds: seconds(&raw.window)?,
+        select: raw.select.as_ref().map(|s| s.value),
         percent: raw.percent.as_ref().map(|p| count(Some(p), 0)).transpose()?,
         pods: raw.pods.as_ref().map(|p| count(Some(p), 0)).transpose()?,
         period_seconds: seconds(&raw.period)?.unwrap_or(60),

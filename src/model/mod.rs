@@ -5,7 +5,9 @@
 pub mod alerting;
 pub mod build;
 pub mod operations;
+pub mod peers;
 pub mod slo;
+pub mod workload;
 
 pub use alerting::{Alerting, Channel, MuteWindow, Receiver};
 pub use build::build;
@@ -15,8 +17,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::spec::Engine;
 pub use crate::spec::values::{Duration, EgressRule, Quantity, SecretRef, Toleration};
+pub use crate::spec::{Concurrency, Engine, Select, Spread};
+pub use workload::{ConfigFile, Job, Migrate, NamedPort};
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -87,10 +90,16 @@ pub struct Environment {
     pub quota: Option<Quota>,
     pub container_defaults: Option<Resources>,
     pub ingress: Option<Ingress>,
+    /// The Prometheus that rollout analyses query.
+    pub prometheus_url: String,
     pub services: Vec<Service>,
+    pub jobs: Vec<Job>,
     pub datastores: Vec<Datastore>,
     /// Alertmanager routing, when `[alerting]` (or the environment's override) is given.
     pub alerting: Option<Alerting>,
+    /// The name index of `dependency` and `callers`, built on first use.
+    #[serde(skip)]
+    pub peers: std::sync::OnceLock<peers::Peers>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +129,9 @@ pub struct Ingress {
     pub rate_limit_rps: Option<u32>,
     pub body_size: Option<String>,
     pub cors_origins: Vec<String>,
+    /// Where the ingress controller's pods run, and their labels (none: any pod there).
+    pub controller_namespace: String,
+    pub controller_labels: Labels,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +141,15 @@ pub struct Service {
     pub tier: Option<String>,
     /// The HTTP port; `None` for a worker.
     pub port: Option<u16>,
+    /// The port the Service exposes for `port` (`service_port`, default `port`).
+    pub service_port: Option<u16>,
+    /// Extra named ports, the same number on the container and the Service.
+    pub ports: Vec<NamedPort>,
+    pub termination_grace_seconds: u64,
+    pub spread: Spread,
+    pub service_account_annotations: Labels,
+    pub image_pull_secrets: Vec<String>,
+    pub files: Vec<ConfigFile>,
     /// Where Prometheus scrapes; `None` when scraping is off or there is no port.
     pub metrics: Option<MetricsEndpoint>,
     pub probes: Probes,
@@ -145,7 +166,7 @@ pub struct Service {
     pub uses: Vec<String>,
     pub egress: Vec<EgressRule>,
     pub routes: Vec<String>,
-    pub migrate: Option<Vec<String>>,
+    pub migrate: Option<Migrate>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
     pub writable: Vec<String>,
@@ -157,7 +178,34 @@ pub struct Service {
     pub slo: Option<Slo>,
     /// Whether this service's critical alerts page (its tier and environment allow it).
     pub paging: bool,
+    /// Progressive delivery: an Argo Rollouts `Rollout` instead of a Deployment.
+    pub rollout: Option<Rollout>,
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollout {
+    pub strategy: RolloutStrategy,
+    /// Judge the new version by the availability SLO (checked: the service has one).
+    pub analysis: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutStrategy {
+    /// Traffic percents, strictly increasing within (0, 100); `pause: None` waits for a
+    /// manual promotion at each step.
+    Canary {
+        steps: Vec<u32>,
+        pause: Option<Duration>,
+    },
+    BlueGreen {
+        auto_promote: bool,
+    },
+}
+
+/// Where the rollout analysis asks when the spec does not say: the Service the Prometheus
+/// Operator creates for every Prometheus (kube-prometheus-stack installs it in `monitoring`).
+pub const DEFAULT_PROMETHEUS_URL: &str = "http://prometheus-operated.monitoring.svc:9090";
 
 impl Service {
     pub fn max_replicas(&self) -> u32 {
@@ -177,6 +225,11 @@ pub struct Probes {
     pub readiness: Option<String>,
     pub startup: Option<String>,
     pub command: Option<Vec<String>>,
+    /// Timings for every probe of the service, in seconds; `None`: the probe's default.
+    pub period: Option<u64>,
+    pub timeout: Option<u64>,
+    pub initial_delay: Option<u64>,
+    pub failures: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +248,8 @@ pub struct Autoscale {
 #[derive(Debug, Clone, Serialize)]
 pub struct Scaling {
     pub window_seconds: Option<u64>,
+    /// `selectPolicy`; `None`: Kubernetes' default (`Max`).
+    pub select: Option<Select>,
     pub percent: Option<u32>,
     pub pods: Option<u32>,
     pub period_seconds: u64,
@@ -277,23 +332,46 @@ pub enum Dependency<'a> {
 }
 
 impl Environment {
-    pub fn dependency(&self, name: &str) -> Option<Dependency<'_>> {
-        let service = self.services.iter().find(|s| s.name == name).map(Dependency::Service);
-        service.or_else(|| {
-            self.datastores
-                .iter()
-                .find(|d| d.name == name)
-                .map(Dependency::Datastore)
-        })
+    fn peers(&self) -> &peers::Peers {
+        self.peers.get_or_init(|| peers::Peers::of(self))
     }
 
-    /// Services that list `name` in their `uses`.
+    pub fn dependency(&self, name: &str) -> Option<Dependency<'_>> {
+        match self.peers().position(name)? {
+            Ok(i) => Some(Dependency::Service(&self.services[i])),
+            Err(i) => Some(Dependency::Datastore(&self.datastores[i])),
+        }
+    }
+
+    /// Services that list `name` in their `uses`, in spec order.
     pub fn callers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
-        self.services.iter().filter(move |s| s.uses.iter().any(|u| u == name))
+        self.peers().callers(name).iter().map(|&i| &self.services[i])
+    }
+
+    /// Services and jobs that list `name` in their `uses`, services first.
+    pub fn caller_names(&self, name: &str) -> Vec<String> {
+        let services = self.callers(name).map(|s| s.name.clone());
+        let jobs = self.jobs.iter().filter(|j| j.uses.iter().any(|u| u == name));
+        services.chain(jobs.map(|j| j.name.clone())).collect()
     }
 
     pub fn has_routes(&self) -> bool {
         self.services.iter().any(|s| !s.routes.is_empty())
+    }
+
+    /// Whether a canary of `service` splits requests at the nginx ingress (its routes are
+    /// served by an nginx Ingress) rather than by the ratio of old and new pods.
+    pub fn routes_canary_by_ingress(&self, service: &Service) -> bool {
+        !service.routes.is_empty()
+            && self
+                .ingress
+                .as_ref()
+                .is_some_and(|i| i.class == "nginx" && i.host.is_some())
+    }
+
+    /// Whether any service of this environment is delivered by a rollout.
+    pub fn has_rollouts(&self) -> bool {
+        self.services.iter().any(|s| s.rollout.is_some())
     }
 }
 
@@ -303,6 +381,12 @@ fn duration_text<S: serde::Serializer>(duration: &Duration, serializer: S) -> Re
 
 fn percent_text<S: serde::Serializer>(percent: &u32, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format!("{percent}%"))
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
 }
 
 impl Serialize for Quantity {

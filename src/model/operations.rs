@@ -86,10 +86,7 @@ fn count(value: Option<&crate::spec::Spanned<i64>>, default: u32) -> Result<u32>
 
 pub fn backup(raw: &RawBackup) -> Result<Backup> {
     let schedule = raw.schedule.as_ref().map(|s| s.value.clone()).unwrap_or_default();
-    let parsed = must(cron::Schedule::parse(&schedule))?;
-    let gap = parsed
-        .longest_gap_minutes()
-        .ok_or_else(|| BuildError("schedule never runs".into()))?;
+    let gap = must(cron::schedule(&schedule))?.longest_gap_seconds() / 60;
     let to = raw.to.as_ref().map(|t| t.value.as_str()).unwrap_or_default();
     let to = if to == "volume" {
         let size = raw.size.as_ref().map_or(DEFAULT_BACKUP_SIZE, |s| &s.value);

@@ -6,13 +6,17 @@
 //! read-only files with a `<NAME>_FILE` variable pointing at each (the Docker `_FILE`
 //! convention); never as values.
 
+mod analysis;
 mod backup;
 mod cnpg;
 mod datastore;
 mod exporter;
+mod files;
+mod job;
 mod monitoring;
 mod network;
 mod ops;
+mod rollout;
 mod workload;
 
 use std::collections::BTreeMap;
@@ -26,7 +30,6 @@ use super::{OutputFile, RenderError, render_template};
 use crate::model::{Environment, Labels, Platform};
 
 pub(crate) const SECRETS_DIR: &str = "/var/run/secrets/platc";
-pub(crate) const INGRESS_NAMESPACE: &str = "ingress-nginx";
 pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 
 /// Name, namespace and labels of one object.
@@ -81,6 +84,12 @@ pub fn render(
         files.push((
             format!("services/{}.yaml", service.name),
             render_template(templates, "kubernetes/service.yaml.j2", view)?,
+        ));
+    }
+    for job in &env.jobs {
+        files.push((
+            format!("jobs/{}.yaml", job.name),
+            render_template(templates, "kubernetes/cronjob.yaml.j2", job::view(platform, env, job))?,
         ));
     }
     let mut restores = Vec::new();

@@ -47,8 +47,28 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/container-env.yaml.j2"),
     ),
     (
+        "kubernetes/config-files.yaml.j2",
+        include_str!("../../templates/kubernetes/config-files.yaml.j2"),
+    ),
+    (
+        "kubernetes/cronjob.yaml.j2",
+        include_str!("../../templates/kubernetes/cronjob.yaml.j2"),
+    ),
+    (
         "kubernetes/container-mounts.yaml.j2",
         include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
+    ),
+    (
+        "kubernetes/rollout-strategy.yaml.j2",
+        include_str!("../../templates/kubernetes/rollout-strategy.yaml.j2"),
+    ),
+    (
+        "kubernetes/rollout-analysis-ref.yaml.j2",
+        include_str!("../../templates/kubernetes/rollout-analysis-ref.yaml.j2"),
+    ),
+    (
+        "kubernetes/analysis-template.yaml.j2",
+        include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
     ),
     (
         "kubernetes/ops-pod.yaml.j2",

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
-use crate::spec::{Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawService, Span, Spanned};
+use crate::spec::{Document, RawAlerting, RawDatastore, RawEnvironment, RawIngress, RawJob, RawService, Span, Spanned};
 
 pub struct EnvView {
     pub name: String,
@@ -24,9 +24,17 @@ pub struct EnvView {
     pub settings: RawEnvironment,
     pub ingress: Option<RawIngress>,
     pub services: Vec<ServiceView>,
+    pub jobs: Vec<JobView>,
     pub datastores: Vec<DatastoreView>,
     /// `[alerting]` with `environments.<env>.alerting` merged over it.
     pub alerting: Option<RawAlerting>,
+}
+
+/// A job: `[jobs.<job>]` with `environments.<env>.jobs.<job>` merged over it.
+pub struct JobView {
+    pub name: String,
+    pub name_span: Span,
+    pub raw: RawJob,
 }
 
 pub struct ServiceView {
@@ -111,6 +119,7 @@ pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
                     .keys()
                     .filter_map(|svc| resolver.service(svc))
                     .collect(),
+                jobs: document.spec.jobs.keys().filter_map(|job| resolver.job(job)).collect(),
                 datastores: document
                     .spec
                     .datastores
@@ -164,6 +173,18 @@ impl<'d> Resolver<'_, 'd> {
         let raw = self.deserialize(merged)?;
         let name_span = self.document.key_span(&["datastores", name]).unwrap_or(0..0);
         Some(DatastoreView {
+            name: name.to_string(),
+            name_span,
+            raw,
+        })
+    }
+
+    fn job(&mut self, name: &str) -> Option<JobView> {
+        let layers = [self.layer(&["jobs", name]), self.env_layer(&["jobs", name])];
+        let merged = merge::layers(layers.into_iter().flatten())?;
+        let raw = self.deserialize(merged)?;
+        let name_span = self.document.key_span(&["jobs", name]).unwrap_or(0..0);
+        Some(JobView {
             name: name.to_string(),
             name_span,
             raw,

@@ -10,14 +10,17 @@ pub mod alerting;
 pub mod cron;
 pub mod promql;
 pub mod raw;
+pub mod reference;
 pub mod schedule;
 mod shape;
 mod spanned;
 pub mod values;
+pub mod workload;
 
 pub use alerting::*;
 pub use raw::*;
 pub use spanned::{Span, Spanned};
+pub use workload::*;
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
@@ -34,12 +37,61 @@ pub struct Document<'a> {
     pub recovered: Vec<Diagnostic>,
 }
 
-/// The JSON Schema of the spec, generated from the same types that read it.
+/// The JSON Schema of the spec, generated from the same types that read it, made for
+/// editors: a title and `$id`, and optional keys typed as what they hold (TOML has no null,
+/// so `[T, "null"]` would only mislead).
 pub fn json_schema() -> serde_json::Value {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<RawSpec>();
-    serde_json::to_value(schema).unwrap_or_default()
+    let mut schema = serde_json::to_value(schema).unwrap_or_default();
+    if let Some(root) = schema.as_object_mut() {
+        root.insert("$id".into(), SCHEMA_ID.into());
+        root.insert("title".into(), "platc platform spec".into());
+    }
+    drop_nulls(&mut schema);
+    schema
+}
+
+/// The schema's `$id`: a name, not a download location (`platc schema` prints the schema).
+pub const SCHEMA_ID: &str = "urn:platc:spec:v1";
+
+fn is_null(schema: &serde_json::Value) -> bool {
+    schema.get("type").and_then(serde_json::Value::as_str) == Some("null")
+}
+
+/// Removes the `null` alternative of every optional value.
+fn drop_nulls(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(branches)) = map.get("anyOf") {
+                let real: Vec<Value> = branches.iter().filter(|b| !is_null(b)).cloned().collect();
+                if real.len() == 1
+                    && let Some(Value::Object(branch)) = real.into_iter().next()
+                {
+                    map.remove("anyOf");
+                    for (key, value) in branch {
+                        map.entry(key).or_insert(value);
+                    }
+                } else if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                    branches.retain(|b| !is_null(b));
+                }
+            }
+            for value in map.values_mut() {
+                drop_nulls(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
@@ -80,12 +132,67 @@ pub fn deserialize<'de, T: Deserialize<'de>>(table: toml::Spanned<DeTable<'de>>)
     })
 }
 
+/// The text of a spec file. A file that is not UTF-8 is E0001 at its first invalid byte; the
+/// text keeps a replacement character there, so the diagnostic can show the line.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let diagnostic = Diagnostic::new(
+                Code::E0001,
+                at..at + char::REPLACEMENT_CHARACTER.len_utf8(),
+                "invalid TOML: this byte is not UTF-8 (a TOML file must be UTF-8)".to_string(),
+            );
+            (text, Some(diagnostic))
+        }
+    }
+}
+
+/// How many parts a dotted key may have before the TOML parser gives up (its recursion limit
+/// counts the parts before the last).
+const KEY_PARTS_LIMIT: usize = 80;
+
 fn syntax_error(text: &str, error: &toml::de::Error) -> Diagnostic {
-    let message = error.message().lines().next().unwrap_or("invalid TOML").trim();
-    let span = error.span().unwrap_or(0..0);
+    let mut message = error
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim()
+        .to_string();
+    let mut span = error.span();
+    // The parser reports a key with too many parts without a location: find it.
+    if span.is_none()
+        && let Some(key) = long_dotted_key(text)
+    {
+        message = format!("a key of more than {KEY_PARTS_LIMIT} dotted parts is nested too deep");
+        span = Some(key);
+    }
+    let span = span.unwrap_or(0..0);
     let span = span.start.min(text.len())..span.end.min(text.len());
     Diagnostic::new(Code::E0001, span, format!("invalid TOML: {message}"))
         .with_help("strings are quoted, and each `key = value` stands on its own line (TOML 1.0)")
+}
+
+/// The first table header or key (the text before `=`) with more than `KEY_PARTS_LIMIT` parts.
+fn long_dotted_key(text: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        let key = line.trim_start();
+        let key = if key.starts_with('[') {
+            key.split(']').next().unwrap_or(key)
+        } else {
+            key.split('=').next().unwrap_or(key)
+        };
+        if key.matches('.').count() + 1 > KEY_PARTS_LIMIT {
+            return Some(start..start + key.trim_end().len());
+        }
+    }
+    None
 }
 
 impl<'a> Document<'a> {
@@ -93,7 +200,8 @@ impl<'a> Document<'a> {
     pub fn key_span(&self, path: &[&str]) -> Option<Span> {
         let (last, parents) = path.split_last()?;
         let table = self.table(parents)?;
-        table.keys().find(|key| key.get_ref() == last).map(toml::Spanned::span)
+        // A lookup, not a scan: rules ask for the key of every service.
+        table.get_key_value(*last).map(|(key, _)| key.span())
     }
 
     /// The table at `path`, if there is one.
@@ -130,6 +238,37 @@ mod tests {
         assert_eq!(diagnostics[0].code, Code::E0001);
         let line = text[..diagnostics[0].span.clone().unwrap().start].matches('\n').count() + 1;
         assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn a_key_too_deep_for_the_parser_is_located() {
+        for parts in [81, 95] {
+            let key = vec!["a"; parts].join(".");
+            let text = format!("[platform]\n  {key} = 1\n");
+            let diagnostics = parse(&text).err().expect("too deep");
+            let span = diagnostics[0].span.clone().unwrap();
+            assert_eq!(
+                (diagnostics[0].code, span.start),
+                (Code::E0001, 13),
+                "{parts}: {:?}",
+                diagnostics[0]
+            );
+            assert_eq!(&text[span], key);
+        }
+        let fine = format!("[platform]\n{} = 1\n", vec!["a"; 80].join("."));
+        assert!(
+            parse(&fine).err().is_none_or(|d| d[0].code != Code::E0001),
+            "80 parts parse"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_located() {
+        let (text, problem) = decode(b"[platform]\nname = \"x\xffy\"\n".to_vec());
+        let problem = problem.expect("not UTF-8");
+        assert_eq!((problem.code, problem.span.clone().unwrap().start), (Code::E0001, 20));
+        assert!(text.contains('\u{FFFD}'));
+        assert!(decode(b"[platform]\n".to_vec()).1.is_none());
     }
 
     #[test]

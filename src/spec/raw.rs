@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::alerting::{RawAlerting, RawCustomAlert};
 use super::spanned::Spanned;
+use super::workload::{RawController, RawJob, RawMigrate, RawServiceAccount, Select, Spread};
 
 pub type Map<T> = BTreeMap<String, T>;
 pub type Text = Spanned<String>;
@@ -33,6 +34,9 @@ pub struct RawSpec {
     /// The workloads.
     #[serde(default)]
     pub services: Map<RawService>,
+    /// Scheduled workloads.
+    #[serde(default)]
+    pub jobs: Map<RawJob>,
     /// `PostgreSQL` and Redis, in-cluster or external.
     #[serde(default)]
     pub datastores: Map<RawDatastore>,
@@ -90,9 +94,13 @@ pub struct RawEnvironment {
     pub container_defaults: Option<Spanned<RawResources>>,
     /// Default true: a Compose environment also runs Prometheus and Grafana.
     pub monitoring: Option<Spanned<bool>>,
+    /// The Prometheus that rollout analyses query (default
+    /// `http://prometheus-operated.monitoring.svc:9090`).
+    pub prometheus_url: Option<Text>,
     pub ingress: Option<RawIngress>,
     pub tiers: Option<Map<RawTier>>,
     pub services: Option<Map<RawService>>,
+    pub jobs: Option<Map<RawJob>>,
     pub datastores: Option<Map<RawDatastore>>,
     /// Merged over `[alerting]`.
     pub alerting: Option<RawAlerting>,
@@ -157,6 +165,8 @@ pub struct RawScaling {
     /// At most this many pods per period.
     pub pods: Option<Spanned<i64>>,
     pub period: Option<Text>,
+    /// Which policy wins: `max` (default), `min`, or `disabled` (no scaling this way).
+    pub select: Option<Spanned<Select>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -238,6 +248,11 @@ pub struct RawProbes {
     pub startup: Option<Text>,
     /// An exec check: used where no HTTP path is given, and as the Compose healthcheck.
     pub command: Option<Spanned<Vec<String>>>,
+    /// Durations and the failure count, for every probe of the service.
+    pub period: Option<Text>,
+    pub timeout: Option<Text>,
+    pub initial_delay: Option<Text>,
+    pub failures: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -248,6 +263,10 @@ pub struct RawService {
     pub tier: Option<Text>,
     /// The HTTP port; none makes a worker with no Service, route or HTTP probes.
     pub port: Option<Spanned<i64>>,
+    /// The port the Service exposes (default `port`).
+    pub service_port: Option<Spanned<i64>>,
+    /// Extra named ports: container port, Service port, callers' `NetworkPolicy`.
+    pub ports: Option<Map<Spanned<i64>>>,
     pub metrics: Option<Spanned<RawMetrics>>,
     pub probes: Option<RawProbes>,
     pub resources: Option<RawResources>,
@@ -266,8 +285,17 @@ pub struct RawService {
     pub egress: Option<Vec<Text>>,
     /// HTTP path prefixes served through the ingress.
     pub routes: Option<Vec<Text>>,
-    /// Command run to completion before the service starts.
-    pub migrate: Option<Spanned<Vec<String>>>,
+    /// Command run to completion before the service starts, or `{ command, image }`.
+    pub migrate: Option<Spanned<RawMigrate>>,
+    /// How long the pod gets to shut down (default `30s`).
+    pub termination_grace: Option<Text>,
+    /// `node` (default), `zone` or `none`.
+    pub spread: Option<Spanned<Spread>>,
+    pub service_account: Option<RawServiceAccount>,
+    /// Secrets holding private registry credentials.
+    pub image_pull_secrets: Option<Vec<Text>>,
+    /// `{ "<absolute container path>" = "<file relative to the spec>" }`: read-only files.
+    pub files: Option<Map<Text>>,
     pub command: Option<Spanned<Vec<String>>>,
     pub args: Option<Spanned<Vec<String>>>,
     /// Paths that stay writable (default `["/tmp"]`).
@@ -280,8 +308,37 @@ pub struct RawService {
     pub labels: Option<Map<Text>>,
     pub annotations: Option<Map<Text>>,
     pub slo: Option<Spanned<RawSlo>>,
+    /// Progressive delivery through Argo Rollouts instead of a rolling update.
+    pub rollout: Option<Spanned<RawRollout>>,
     /// Warning codes accepted for this service, e.g. `["W0003"]`; replaces its tier's list.
     pub allow: Option<Vec<Text>>,
+}
+
+/// `{ strategy = "canary", steps, pause, analysis }` or
+/// `{ strategy = "blue-green", auto_promote, analysis }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRollout {
+    /// `canary` or `blue-green` (required).
+    pub strategy: Option<Spanned<Strategy>>,
+    /// Canary: the new version's share of traffic at each step, in percent, strictly
+    /// increasing within (0, 100) (default `[25, 50, 75]`).
+    pub steps: Option<Spanned<Vec<Spanned<i64>>>>,
+    /// Canary: how long each step holds (a duration); without it every step waits for
+    /// `kubectl argo rollouts promote`.
+    pub pause: Option<Text>,
+    /// Blue-green: switch traffic to the new version without a manual promotion (default true).
+    pub auto_promote: Option<Spanned<bool>>,
+    /// Judge the new version by the availability SLO: abort when it burns the error budget
+    /// faster than the fast-page rate (needs an availability SLO).
+    pub analysis: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    Canary,
+    BlueGreen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
@@ -368,6 +425,8 @@ pub struct RawIngress {
     pub rate_limit_rps: Option<Spanned<i64>>,
     pub body_size: Option<Text>,
     pub cors_origins: Option<Vec<Text>>,
+    /// Where the ingress controller's pods run.
+    pub controller: Option<RawController>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

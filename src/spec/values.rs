@@ -119,6 +119,18 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A duration that may be zero (`"0s"`), such as an autoscaler's stabilization window.
+pub fn duration_or_zero(text: &str) -> Result<Duration, String> {
+    let zero = text
+        .strip_prefix('0')
+        .is_some_and(|unit| ["ms", "s", "m", "h", "d"].contains(&unit));
+    if zero {
+        Ok(Duration { millis: 0 })
+    } else {
+        duration(text)
+    }
+}
+
 pub fn percent(value: f64) -> Result<f64, String> {
     if value > 0.0 && value <= 100.0 {
         Ok(value)

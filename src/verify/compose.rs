@@ -43,8 +43,11 @@ struct Volume {}
 struct Service {
     image: String,
     restart: String,
+    #[serde(default)]
+    profiles: Vec<String>,
+    #[serde(default)]
+    expose: Vec<u16>,
     entrypoint: Option<Vec<String>>,
-    profiles: Option<Vec<String>>,
     command: Option<Vec<String>>,
     #[serde(default)]
     environment: BTreeMap<String, String>,
@@ -59,6 +62,7 @@ struct Service {
     depends_on: BTreeMap<String, DependsOn>,
     user: String,
     read_only: bool,
+    #[serde(default)]
     tmpfs: Vec<String>,
     cap_drop: Vec<String>,
     security_opt: Vec<String>,
@@ -123,13 +127,17 @@ pub fn verify(text: &str) -> Result<(), String> {
 }
 
 fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
+    let on_demand = ["jobs", "backup", "restore"];
+    if service.profiles.iter().any(|p| !on_demand.contains(&p.as_str()))
+        || (!service.profiles.is_empty() && service.restart != "no")
+    {
+        return Err("only run-once containers are in a profile (`jobs`, `backup`, `restore`)".into());
+    }
+    if service.expose.contains(&0) {
+        return Err("exposes port 0".into());
+    }
     if !matches!(service.restart.as_str(), "no" | "unless-stopped") {
         return Err(format!("restart `{}`", service.restart));
-    }
-    if let Some(profiles) = &service.profiles
-        && (profiles.is_empty() || service.restart != "no")
-    {
-        return Err("a profile's service must run on demand (restart no)".into());
     }
     if service.image.is_empty() || service.entrypoint.as_ref().is_some_and(Vec::is_empty) {
         return Err("empty image or entrypoint".into());

@@ -48,7 +48,9 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
         ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
         ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),
-        ("monitoring.coreos.com/v1", "PodMonitor") => super::pod_monitor::verify(document),
+        ("monitoring.coreos.com/v1", "PodMonitor") => super::monitoring::pod_monitor(document),
+        ("argoproj.io/v1alpha1", "Rollout") => super::rollouts::rollout(document),
+        ("argoproj.io/v1alpha1", "AnalysisTemplate") => super::rollouts::analysis_template(document),
         ("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig") => super::alertmanager_config::verify(document),
         _ => Err("not a kind platc emits".to_string()),
     }

@@ -41,6 +41,25 @@ struct ServiceMonitorSpec {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
+struct PodMonitor {
+    api_version: String,
+    kind: String,
+    metadata: ObjectMeta,
+    spec: PodMonitorSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct PodMonitorSpec {
+    selector: LabelSelector,
+    namespace_selector: NamespaceSelector,
+    pod_metrics_endpoints: Vec<Endpoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
 struct LabelSelector {
     match_labels: BTreeMap<String, String>,
 }
@@ -66,7 +85,10 @@ struct Endpoint {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct Relabeling {
-    source_labels: Vec<String>,
+    /// Absent where a fixed `replacement` sets the label (a datastore exporter's `service`).
+    source_labels: Option<Vec<String>>,
+    regex: Option<String>,
+    replacement: Option<String>,
     target_label: String,
     action: String,
 }
@@ -76,15 +98,20 @@ pub(super) fn prometheus_rule(document: serde_json::Value) -> Result<(), String>
 }
 
 pub(super) fn service_monitor(document: serde_json::Value) -> Result<(), String> {
-    let monitor = strictly::<ServiceMonitor>(document)?;
-    if monitor
-        .spec
-        .endpoints
-        .iter()
-        .all(|e| e.port == "http" || e.port == "metrics")
-    {
+    named_ports(&strictly::<ServiceMonitor>(document)?.spec.endpoints, "Service")
+}
+
+pub(super) fn pod_monitor(document: serde_json::Value) -> Result<(), String> {
+    named_ports(
+        &strictly::<PodMonitor>(document)?.spec.pod_metrics_endpoints,
+        "container",
+    )
+}
+
+fn named_ports(endpoints: &[Endpoint], owner: &str) -> Result<(), String> {
+    if endpoints.iter().all(|e| e.port == "http" || e.port == "metrics") {
         Ok(())
     } else {
-        Err("an endpoint on a port the Service does not name".into())
+        Err(format!("an endpoint on a port the {owner} does not name"))
     }
 }

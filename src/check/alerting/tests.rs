@@ -13,7 +13,7 @@ fn errors(body: &str) -> Vec<(Code, usize, usize)> {
     let text = format!("{HEAD}{body}");
     let document = crate::spec::parse(&text).unwrap_or_else(|p| panic!("{body}: does not parse: {p:?}"));
     let (envs, mut problems) = crate::resolve::resolve(&document);
-    problems.extend(crate::check::check(&document, &envs));
+    problems.extend(crate::check::check(&document, &envs, std::path::Path::new(".")));
     let mut found: Vec<(Code, usize, usize)> = problems
         .into_iter()
         .filter(|d| d.severity() == Severity::Error)
@@ -124,7 +124,7 @@ fn errors_with_operator(body: &str) -> Vec<(Code, usize, usize)> {
     let text = format!("{HEAD}{body}").replace("name = \"shop\"\n", "name = \"shop\"\nprometheus_operator = true\n");
     let document = crate::spec::parse(&text).expect("parses");
     let (envs, _) = crate::resolve::resolve(&document);
-    crate::check::check(&document, &envs)
+    crate::check::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .into_iter()
         .filter(|d| d.code == Code::E0091)

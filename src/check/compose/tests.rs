@@ -12,6 +12,7 @@ fn diagnostics(text: &str) -> Vec<crate::diag::Diagnostic> {
     let mut out = crate::diag::Diagnostics::default();
     let context = super::Context {
         document: &document,
+        dir: std::path::Path::new("."),
         spec: &document.spec,
         envs: &envs,
     };
@@ -115,4 +116,42 @@ fn w0004_external_datastore() {
     let body =
         format!("{WEB}uses = [\"db\"]\n[datastores.db]\nengine = \"postgres\"\nexternal = \"db.example.com:5432\"\n");
     assert_eq!(findings(&body), vec![(Code::W0004, 8)]);
+}
+
+#[test]
+fn e0100_what_compose_cannot_run() {
+    assert_eq!(findings(&format!("{WEB}replicas = 0\n")), vec![(Code::E0100, 5)]);
+    assert_eq!(findings(&format!("{WEB}replicas = 1\n")), vec![]);
+    let cpu = format!("{WEB}resources = {{ cpu = \"0\", memory = \"1Mi\" }}\n");
+    assert_eq!(findings(&cpu), vec![(Code::E0100, 5)]);
+    let limit = format!("{WEB}resources = {{ cpu_limit = \"0m\" }}\n");
+    assert_eq!(findings(&limit), vec![(Code::E0100, 5)]);
+    let datastore = "[datastores.db]\nengine = \"redis\"\nresources = { cpu = \"0\" }\n";
+    assert_eq!(findings(datastore), vec![(Code::E0100, 3)]);
+    let external = "[datastores.db]\nengine = \"redis\"\nexternal = \"db:6379\"\nresources = { cpu = \"0\" }\n";
+    assert_eq!(
+        findings(external),
+        vec![(Code::W0004, 3)],
+        "an external datastore runs no container"
+    );
+}
+
+#[test]
+fn e0100_an_environment_with_nothing_to_run() {
+    let empty = diagnostics(&format!("{HEAD}monitoring = false\n"));
+    assert_eq!(empty.len(), 1);
+    assert_eq!(empty[0].code, Code::E0100);
+    let text = format!("{HEAD}monitoring = false\n");
+    assert_eq!(
+        &text[empty[0].span.clone().unwrap()],
+        "dev",
+        "at the environment's name"
+    );
+    assert!(diagnostics(HEAD).is_empty(), "monitoring alone is something to run");
+    assert!(
+        diagnostics(&format!(
+            "{HEAD}monitoring = false\n[datastores.db]\nengine = \"redis\"\n"
+        ))
+        .is_empty()
+    );
 }

@@ -81,10 +81,11 @@ pub fn example(env: &Environment) -> String {
 /// name means one secret ref across the environment.
 fn secret_variables(env: &Environment) -> BTreeMap<&str, (&SecretRef, Vec<&str>)> {
     let mut variables: BTreeMap<&str, (&SecretRef, Vec<&str>)> = BTreeMap::new();
-    for service in &env.services {
-        for (name, reference) in &service.secrets {
+    let services = env.services.iter().map(|s| (&s.name, &s.secrets));
+    for (workload, secrets) in services.chain(env.jobs.iter().map(|j| (&j.name, &j.secrets))) {
+        for (name, reference) in secrets {
             let entry = variables.entry(name).or_insert((reference, Vec::new()));
-            entry.1.push(&service.name);
+            entry.1.push(workload);
         }
     }
     variables

@@ -113,6 +113,18 @@ fn not_expressible(env: &Environment) -> Vec<String> {
     if any(env, |s| s.disruption.is_some()) {
         items.push("PodDisruptionBudgets".into());
     }
+    let rollouts: Vec<&str> = env
+        .services
+        .iter()
+        .filter(|s| s.rollout.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    if !rollouts.is_empty() {
+        items.push(format!(
+            "progressive delivery (rollout): {} run as ordinary services, replaced at once on `up`, with no canary steps, preview or analysis",
+            rollouts.join(", ")
+        ));
+    }
     let http_probe =
         |s: &Service| s.probes.liveness.is_some() || s.probes.readiness.is_some() || s.probes.startup.is_some();
     if any(env, http_probe) {

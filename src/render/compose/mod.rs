@@ -15,6 +15,7 @@ mod dotenv;
 pub mod escape;
 mod header;
 mod infra;
+mod jobs;
 mod nginx;
 mod operations;
 mod order;
@@ -61,6 +62,12 @@ pub fn render(
     if env.has_routes() {
         files.push(("nginx/nginx.conf".to_string(), nginx::config(env)));
     }
+    let services = env.services.iter().map(|s| (&s.name, &s.files));
+    for (workload, config) in services.chain(env.jobs.iter().map(|j| (&j.name, &j.files))) {
+        for file in config {
+            files.push((services::config_copy(workload, file), file.content.clone()));
+        }
+    }
     if env.monitoring {
         files.extend(monitoring(templates, platform, env)?);
     }
@@ -77,6 +84,9 @@ fn compose_view(env: &Environment, dropped: &[(String, String)]) -> ComposeView 
     let mut volumes = Vec::new();
     for service in &env.services {
         containers.extend(services::containers(env, service, dropped));
+    }
+    for job in &env.jobs {
+        containers.push(jobs::container(env, job));
     }
     for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
         containers.push(datastores::container(datastore));

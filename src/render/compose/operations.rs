@@ -93,12 +93,12 @@ pub fn restore(datastore: &Datastore) -> Option<Container> {
     Some(c)
 }
 
-fn on_demand(datastore: &Datastore, role: &str, script: &str, dir: &str) -> Container {
+fn on_demand(datastore: &Datastore, role: &'static str, script: &str, dir: &str) -> Container {
     let name = format!("{}-{role}", datastore.name);
     let image = format!("{}:{}", engine_name(datastore.engine), datastore.version);
     let mut c = Container::new(&name, &image, DATASTORE_USER.into(), &fixed_resources(BACKUP_RESOURCES));
     c.restart = "no";
-    c.profiles = vec![role.to_string()];
+    c.profiles = vec![role];
     c.entrypoint = Some(vec!["sh".into(), "-c".into(), script.to_string()]);
     let mut env: Vec<(&str, String)> = vec![
         ("BACKUP_ENGINE", engine_name(datastore.engine).to_string()),

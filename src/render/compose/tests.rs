@@ -87,3 +87,14 @@ fn migrations_run_first_and_wait_only_for_datastores() {
     assert_eq!(migrate.keys().collect::<Vec<_>>(), ["db"]);
     assert_eq!(services["worker-migrate"]["restart"], "no");
 }
+
+/// Found by the property test: `writable = []` rendered `tmpfs:` with no items (null), which
+/// the Compose model rejects. No writable path means no `tmpfs` key at all.
+#[test]
+fn no_writable_paths_means_no_tmpfs() {
+    let service = &compose(&format!("{WORKER}writable = []\n"))["services"]["worker"];
+    assert!(service.get("tmpfs").is_none(), "{service}");
+    assert_eq!(service["read_only"], true);
+    let with_tmp = &compose(WORKER)["services"]["worker"];
+    assert_eq!(with_tmp["tmpfs"], serde_json::json!(["/tmp"]));
+}

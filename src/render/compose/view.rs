@@ -22,6 +22,11 @@ pub struct Container {
     pub name: String,
     pub image: String,
     pub restart: &'static str,
+    /// On-demand containers (jobs, datastore backups and restores): only `docker compose run`
+    /// starts them.
+    pub profiles: Vec<&'static str>,
+    /// Container ports other containers call (documentation for Compose; nothing published).
+    pub expose: Vec<u16>,
     pub entrypoint: Option<Vec<String>>,
     pub command: Vec<Text>,
     pub environment: Vec<(String, Text)>,
@@ -36,8 +41,6 @@ pub struct Container {
     pub tmpfs: Vec<String>,
     pub replicas: Option<u32>,
     pub resources: Limits,
-    /// On-demand services (`docker compose run --rm <name>`) belong to a profile.
-    pub profiles: Vec<String>,
 }
 
 impl Container {
@@ -47,6 +50,8 @@ impl Container {
             name: name.to_string(),
             image: image.to_string(),
             restart: "unless-stopped",
+            profiles: Vec::new(),
+            expose: Vec::new(),
             entrypoint: None,
             command: Vec::new(),
             environment: Vec::new(),
@@ -59,7 +64,6 @@ impl Container {
             tmpfs: vec!["/tmp".to_string()],
             replicas: None,
             resources: Limits::new(resources),
-            profiles: Vec::new(),
         }
     }
 }
@@ -67,16 +71,20 @@ impl Container {
 #[derive(Serialize)]
 pub struct Healthcheck {
     pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
     pub retries: u32,
-    pub start_period: &'static str,
+    pub start_period: String,
 }
 
 impl Healthcheck {
     pub fn new(test: Vec<String>, retries: u32, start_period: &'static str) -> Self {
         Healthcheck {
             test,
+            interval: "10s".into(),
+            timeout: "5s".into(),
             retries,
-            start_period,
+            start_period: start_period.into(),
         }
     }
 }

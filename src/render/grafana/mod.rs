@@ -50,6 +50,11 @@ pub fn service_link(platform: &Platform, env: &Environment, namespace: &str, ser
     )
 }
 
+/// The environment's overview dashboard (its Datastores row is where a datastore alert leads).
+pub fn overview_link(platform: &Platform, env: &Environment) -> String {
+    format!("/d/{}", uid(&[platform.name.as_str(), env.name.as_str()]))
+}
+
 /// Every dashboard links to the three of its environment.
 fn links(platform: &Platform, env: &Environment) -> Vec<serde_json::Value> {
     let parts = |last: Option<&str>| -> String {

@@ -230,7 +230,7 @@ fn policy(datastore: &Datastore, backup: &Backup, to_database: bool) -> Policy {
         egress.push(Rule::cidr(
             "0.0.0.0/0",
             endpoint_port(s3),
-            "the object store: its addresses are not known in advance",
+            Some("the object store: its addresses are not known in advance".into()),
         ));
     }
     Policy {

@@ -96,10 +96,13 @@ pub fn retention(keep: u32, interval_seconds: u64) -> String {
 fn policies(platform: &Platform, env: &Environment, datastore: &Datastore) -> Vec<PolicyView> {
     let cluster_pods = network::datastore_pods(datastore, Entry::Database).unwrap_or_default();
     let pooled = datastore.operator.as_ref().is_some_and(|o| o.pooler.is_some());
-    let callers: Vec<String> = env.callers(&datastore.name).map(|c| c.name.clone()).collect();
+    let callers = env.caller_names(&datastore.name);
     let api = || {
         let why = "the Kubernetes API: the operator's instance manager watches its cluster";
-        [Rule::cidr("0.0.0.0/0", 443, why), Rule::cidr("0.0.0.0/0", 6443, why)]
+        [
+            Rule::cidr("0.0.0.0/0", 443, Some(why.into())),
+            Rule::cidr("0.0.0.0/0", 6443, Some(why.into())),
+        ]
     };
     let mut database = Policy::default();
     let mut peers = network::helpers(datastore);
@@ -121,7 +124,9 @@ fn policies(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ve
     database.egress.extend(api());
     if let Some(s3) = datastore.backup.as_ref().and_then(|b| b.s3()) {
         let why = "the object store of the operator's backups and WAL archive";
-        database.egress.push(Rule::cidr("0.0.0.0/0", endpoint_port(s3), why));
+        database
+            .egress
+            .push(Rule::cidr("0.0.0.0/0", endpoint_port(s3), Some(why.into())));
     }
     let mut meta = Meta::new(platform, env, &network::cluster_name(datastore), "datastore");
     meta.selector = cluster_pods.clone();
@@ -129,7 +134,7 @@ fn policies(platform: &Platform, env: &Environment, datastore: &Datastore) -> Ve
     if pooled && let Some(pooler_pods) = network::datastore_pods(datastore, Entry::Front) {
         let mut policy = Policy::default();
         if !callers.is_empty() {
-            policy.ingress.push(Rule::pods(callers, 5432));
+            policy.ingress.push(Rule::pods(callers, vec![5432]));
         }
         policy.egress.push(Rule::selected(cluster_pods, 5432));
         policy.egress.extend(api());

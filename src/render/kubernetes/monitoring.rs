@@ -5,6 +5,9 @@
 //!
 //! The `ServiceMonitor` pins `service` to the pod's `app.kubernetes.io/name` label, exactly as
 //! the annotation-based scrape config does, so the rules see the same labels in both modes.
+//! A service delivered by a rollout gets a `PodMonitor` instead: Argo Rollouts narrows
+//! `<svc>` to one version's pods, so only the pods themselves reach both versions (each once,
+//! with its `rollouts_pod_template_hash`, which the rollout analysis selects on).
 
 use serde::Serialize;
 
@@ -15,9 +18,11 @@ use crate::render::{RenderError, alertmanager, grafana, prometheus, render_templ
 #[derive(Serialize)]
 struct Monitor<'a> {
     meta: Meta,
-    /// The Service port to scrape: `http`, or `metrics` when metrics have their own port.
+    /// The port to scrape: `http`, or `metrics` when metrics have their own port.
     port: &'static str,
     path: &'a str,
+    /// A `PodMonitor` (the service is delivered by a rollout) rather than a `ServiceMonitor`.
+    pods: bool,
 }
 
 #[derive(Serialize)]
@@ -56,6 +61,7 @@ pub(super) fn files(
                     "metrics"
                 },
                 path: &metrics.path,
+                pods: s.rollout.is_some(),
             })
         })
         .collect();

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::{INGRESS_NAMESPACE, MONITORING_NAMESPACE};
-use crate::model::{Datastore, Dependency, Environment, Labels, Service};
+use super::MONITORING_NAMESPACE;
+use crate::model::{Datastore, Dependency, EgressRule, Environment, Labels, Service};
 
 #[derive(Serialize, Default)]
 pub struct Policy {
@@ -11,88 +11,114 @@ pub struct Policy {
     pub egress: Vec<Rule>,
 }
 
-/// One rule: pods (by name or by their own labels) or a namespace or a CIDR, on one TCP port.
+/// One rule: pods (by name, or by labels someone else gave them: the `CloudNativePG`
+/// operator's), or pods in a namespace (by labels, none: all), or a CIDR; on some TCP ports.
 #[derive(Serialize)]
 pub struct Rule {
     pub pods: Vec<String>,
     /// Pods labelled by someone else (the `CloudNativePG` operator): their labels as given.
     pub selectors: Vec<Labels>,
-    pub namespace: Option<&'static str>,
+    pub namespace: Option<String>,
+    pub namespace_pods: Labels,
     pub cidr: Option<String>,
-    pub port: u16,
+    pub ports: Vec<u16>,
     pub comment: Option<String>,
 }
 
 impl Rule {
-    pub fn pods(pods: Vec<String>, port: u16) -> Self {
+    pub fn pods(pods: Vec<String>, ports: Vec<u16>) -> Self {
         Rule {
             pods,
             selectors: Vec::new(),
             namespace: None,
+            namespace_pods: Labels::new(),
             cidr: None,
-            port,
+            ports,
             comment: None,
         }
     }
-    fn namespace(namespace: &'static str, port: u16) -> Self {
+    fn namespace(namespace: &str, pods: Labels, port: u16) -> Self {
         Rule {
             pods: Vec::new(),
             selectors: Vec::new(),
-            namespace: Some(namespace),
+            namespace: Some(namespace.to_string()),
+            namespace_pods: pods,
             cidr: None,
-            port,
+            ports: vec![port],
             comment: None,
+        }
+    }
+    pub fn cidr(cidr: impl Into<String>, port: u16, comment: Option<String>) -> Self {
+        Rule {
+            pods: Vec::new(),
+            selectors: Vec::new(),
+            namespace: None,
+            namespace_pods: Labels::new(),
+            cidr: Some(cidr.into()),
+            ports: vec![port],
+            comment,
         }
     }
 }
 
+/// The container ports callers reach: the HTTP port and every extra named port.
+fn served_ports(service: &Service) -> Vec<u16> {
+    service
+        .port
+        .into_iter()
+        .chain(service.ports.iter().map(|p| p.port))
+        .collect()
+}
+
 pub fn service_policy(env: &Environment, service: &Service) -> Policy {
     let mut policy = Policy::default();
-    if let Some(port) = service.port {
-        let callers: Vec<String> = env.callers(&service.name).map(|c| c.name.clone()).collect();
-        if !callers.is_empty() {
-            policy.ingress.push(Rule::pods(callers, port));
-        }
-        if !service.routes.is_empty() {
-            policy.ingress.push(Rule::namespace(INGRESS_NAMESPACE, port));
-        }
+    let ports = served_ports(service);
+    let callers = env.caller_names(&service.name);
+    if !callers.is_empty() && !ports.is_empty() {
+        policy.ingress.push(Rule::pods(callers, ports));
+    }
+    if let (Some(port), Some(ingress)) = (service.port, env.ingress.as_ref())
+        && !service.routes.is_empty()
+    {
+        let controller = Rule::namespace(&ingress.controller_namespace, ingress.controller_labels.clone(), port);
+        policy.ingress.push(controller);
     }
     if let Some(metrics) = &service.metrics {
-        policy.ingress.push(Rule::namespace(MONITORING_NAMESPACE, metrics.port));
+        policy
+            .ingress
+            .push(Rule::namespace(MONITORING_NAMESPACE, Labels::new(), metrics.port));
     }
-    for callee in &service.uses {
+    policy.egress = egress(env, &service.uses, &service.egress);
+    policy
+}
+
+/// What a workload may reach: each of its `uses` on the ports it serves, then `egress`.
+pub fn egress(env: &Environment, uses: &[String], rules: &[EgressRule]) -> Vec<Rule> {
+    let mut egress = Vec::new();
+    for callee in uses {
         match env.dependency(callee) {
             Some(Dependency::Service(target)) => {
-                if let Some(port) = target.port {
-                    policy.egress.push(Rule::pods(vec![target.name.clone()], port));
+                let ports = served_ports(target);
+                if !ports.is_empty() {
+                    egress.push(Rule::pods(vec![target.name.clone()], ports));
                 }
             }
-            Some(Dependency::Datastore(store)) if store.external.is_some() => policy.egress.push(Rule {
-                pods: Vec::new(),
-                selectors: Vec::new(),
-                namespace: None,
-                cidr: Some("0.0.0.0/0".into()),
-                port: store.port(),
-                comment: Some(format!(
+            Some(Dependency::Datastore(store)) if store.external.is_some() => egress.push(Rule::cidr(
+                "0.0.0.0/0",
+                store.port(),
+                Some(format!(
                     "{} is external: its address is not known in advance",
                     store.name
                 )),
-            }),
-            Some(Dependency::Datastore(store)) => policy.egress.push(to_datastore(store, Entry::Front)),
+            )),
+            Some(Dependency::Datastore(store)) => egress.push(to_datastore(store, Entry::Front)),
             None => {}
         }
     }
-    for rule in &service.egress {
-        policy.egress.push(Rule {
-            pods: Vec::new(),
-            selectors: Vec::new(),
-            namespace: None,
-            cidr: Some(rule.cidr.clone()),
-            port: rule.port,
-            comment: None,
-        });
+    for rule in rules {
+        egress.push(Rule::cidr(rule.cidr.clone(), rule.port, None));
     }
-    policy
+    egress
 }
 
 /// Which pods of a datastore: the ones callers reach (the pooler, where there is one) or the
@@ -109,7 +135,7 @@ pub fn to_datastore(store: &Datastore, entry: Entry) -> Rule {
     let port = store.port();
     match datastore_pods(store, entry) {
         Some(labels) => Rule::selected(labels, port),
-        None => Rule::pods(vec![store.name.clone()], port),
+        None => Rule::pods(vec![store.name.clone()], vec![port]),
     }
 }
 
@@ -134,28 +160,21 @@ impl Rule {
     pub fn selected(labels: Labels, port: u16) -> Self {
         Rule {
             selectors: vec![labels],
-            ..Rule::pods(Vec::new(), port)
+            ..Rule::pods(Vec::new(), vec![port])
         }
     }
 
-    pub fn cidr(cidr: &str, port: u16, comment: &str) -> Self {
-        Rule {
-            cidr: Some(cidr.to_string()),
-            comment: Some(comment.to_string()),
-            ..Rule::pods(Vec::new(), port)
-        }
-    }
-
-    pub fn from_namespace(namespace: &'static str, port: u16) -> Self {
-        Rule::namespace(namespace, port)
+    /// Every pod of a namespace on one port.
+    pub fn from_namespace(namespace: &str, port: u16) -> Self {
+        Rule::namespace(namespace, Labels::new(), port)
     }
 }
 
-/// A datastore admits exactly the services that use it, on its port, and the pods platc runs
+/// A datastore admits exactly the workloads that use it, on its port, and the pods platc runs
 /// beside it: its exporter and its backup and restore jobs.
 pub fn datastore_policy(env: &Environment, store: &Datastore) -> Policy {
     let mut peers: Vec<String> = if datastore_pods(store, Entry::Front) == datastore_pods(store, Entry::Database) {
-        env.callers(&store.name).map(|c| c.name.clone()).collect()
+        env.caller_names(&store.name)
     } else {
         Vec::new()
     };
@@ -163,7 +182,7 @@ pub fn datastore_policy(env: &Environment, store: &Datastore) -> Policy {
     let ingress = if peers.is_empty() {
         Vec::new()
     } else {
-        vec![Rule::pods(peers, store.port())]
+        vec![Rule::pods(peers, vec![store.port()])]
     };
     Policy {
         ingress,

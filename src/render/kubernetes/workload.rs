@@ -1,4 +1,5 @@
-//! The view of one service: `ServiceAccount`, Deployment, Service, HPA, PDB, `NetworkPolicy`.
+//! The view of one service: `ServiceAccount`, Deployment (or Argo Rollouts `Rollout`), Service,
+//! HPA, PDB, `NetworkPolicy`, and a rollout's extra Services and `AnalysisTemplate`.
 
 use std::collections::BTreeMap;
 
@@ -6,7 +7,7 @@ use serde::Serialize;
 
 use super::network::{self, Policy};
 use super::{Meta, SECRETS_DIR};
-use crate::model::{Disruption, Environment, Labels, Platform, Scaling, Service};
+use crate::model::{Disruption, Environment, Labels, Platform, Scaling, Select, Service, Spread};
 
 #[derive(Serialize)]
 pub struct ServiceView<'a> {
@@ -14,7 +15,10 @@ pub struct ServiceView<'a> {
     service: &'a Service,
     pod_labels: Labels,
     pod_annotations: Labels,
-    spread: bool,
+    /// Topology keys to spread replicas over (none for a single replica or `spread = "none"`).
+    spread: Vec<&'static str>,
+    /// Config files: the `ConfigMap` and where each key is mounted.
+    files: Option<super::files::FilesView>,
     env: Vec<(String, String)>,
     /// (variable, Secret, key): secrets as `valueFrom.secretKeyRef` (the default).
     secret_env: Vec<(String, String, String)>,
@@ -24,11 +28,15 @@ pub struct ServiceView<'a> {
     metrics_port: Option<u16>,
     /// Operator mode: the Service exposes the metrics port too, for the `ServiceMonitor`.
     service_metrics_port: Option<u16>,
-    probes: Vec<(&'static str, Probe)>,
+    probes: Vec<(&'static str, Probe, Timing)>,
     hpa: Option<Hpa>,
     pdb: (&'static str, serde_json::Value),
     policy: Policy,
     instance: String,
+    /// Progressive delivery: the `Rollout` replaces the Deployment (same pod template).
+    rollout: Option<super::rollout::RolloutView>,
+    /// `<svc>`, and a rollout's `<svc>-canary` or `<svc>-preview` (same selector and ports).
+    services: Vec<Meta>,
 }
 
 #[derive(Serialize)]
@@ -49,8 +57,15 @@ pub(crate) struct Probe {
     pub http: Option<String>,
     pub exec: Option<Vec<String>>,
     pub tcp: bool,
-    pub period: u32,
+    pub period: u64,
     pub failures: u32,
+}
+
+/// Service probes only: the spec's optional timeout and initial delay, in seconds.
+#[derive(Serialize)]
+pub(crate) struct Timing {
+    pub timeout: Option<u64>,
+    pub initial_delay: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +80,7 @@ struct Hpa {
 #[derive(Serialize)]
 struct Behavior {
     window: Option<u64>,
+    select: Option<&'static str>,
     policies: Vec<(&'static str, u32, u64)>,
 }
 
@@ -78,8 +94,13 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         pod_annotations.insert("prometheus.io/port".into(), metrics.port.to_string());
         pod_annotations.insert("prometheus.io/path".into(), metrics.path.clone());
     }
+    let files = super::files::view(&service.name, &service.files);
+    if let Some(files) = &files {
+        pod_annotations.insert("platc.dev/config-hash".into(), files.hash.clone());
+    }
     ServiceView {
-        spread: service.max_replicas() > 1,
+        spread: spread(service),
+        files,
         env: environment(service),
         secret_env: secret_env(service),
         secret_sources: secret_sources(service),
@@ -91,10 +112,23 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         pdb: pdb(service),
         policy: network::service_policy(env, service),
         instance: super::instance(platform, env),
+        rollout: super::rollout::view(platform, env, service),
+        services: super::rollout::services(platform, env, service),
         meta,
         service,
         pod_labels,
         pod_annotations,
+    }
+}
+
+fn spread(service: &Service) -> Vec<&'static str> {
+    if service.max_replicas() < 2 {
+        return Vec::new();
+    }
+    match service.spread {
+        Spread::None => Vec::new(),
+        Spread::Node => vec!["kubernetes.io/hostname"],
+        Spread::Zone => vec!["kubernetes.io/hostname", "topology.kubernetes.io/zone"],
     }
 }
 
@@ -185,9 +219,9 @@ pub(crate) fn volumes(paths: &[String]) -> Vec<Volume> {
 
 /// HTTP paths where given; otherwise the exec command; liveness falls back to a TCP check
 /// on the HTTP port so every container has one (checkov `CKV_K8S_8`).
-fn probes(service: &Service) -> Vec<(&'static str, Probe)> {
+fn probes(service: &Service) -> Vec<(&'static str, Probe, Timing)> {
     let p = &service.probes;
-    let make = |path: &Option<String>, period, failures| -> Option<Probe> {
+    let make = |path: &Option<String>, period: u64, failures: u32| -> Option<Probe> {
         let http = path.clone().filter(|_| service.port.is_some());
         let exec = p.command.clone().filter(|_| http.is_none());
         let tcp = http.is_none() && exec.is_none() && service.port.is_some();
@@ -195,8 +229,8 @@ fn probes(service: &Service) -> Vec<(&'static str, Probe)> {
             http,
             exec,
             tcp,
-            period,
-            failures,
+            period: p.period.unwrap_or(period),
+            failures: p.failures.unwrap_or(failures),
         })
     };
     let mut probes = Vec::new();
@@ -213,7 +247,14 @@ fn probes(service: &Service) -> Vec<(&'static str, Probe)> {
     {
         probes.push(("readinessProbe", probe));
     }
+    let timing = || Timing {
+        timeout: p.timeout,
+        initial_delay: p.initial_delay,
+    };
     probes
+        .into_iter()
+        .map(|(kind, probe)| (kind, probe, timing()))
+        .collect()
 }
 
 fn hpa(service: &Service) -> Option<Hpa> {
@@ -245,6 +286,11 @@ fn behavior(scaling: &Scaling) -> Behavior {
     }
     Behavior {
         window: scaling.window_seconds,
+        select: scaling.select.map(|select| match select {
+            Select::Max => "Max",
+            Select::Min => "Min",
+            Select::Disabled => "Disabled",
+        }),
         policies,
     }
 }

@@ -14,6 +14,8 @@
 mod alerts;
 mod datastores;
 mod info;
+mod jobs;
+mod policy;
 pub(crate) mod slo;
 
 use serde::Serialize;
@@ -71,32 +73,50 @@ impl Rule {
 }
 
 /// Every rule group of one environment, empty groups left out. Every alert links the service
-/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host).
+/// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host,
+/// or a URL with `dashboard_base`) — a datastore alert, whose aggregated result carries no such
+/// labels, links the overview with its Datastores row — and takes the `[alerts]` policy (see
+/// `policy`).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
-    let slo = slo::rules(platform, env);
+    let mut slo = slo::rules(platform, env);
+    let mut constants = info::rules(env);
+    let budget = policy::budget_thresholds(platform, env);
+    if !budget.is_empty() {
+        constants.extend(budget);
+        slo.alerts.push(policy::budget_alert(platform));
+    }
     let groups = [
-        ("info", None, info::rules(env)),
+        ("info", None, constants),
         ("slo-sli", None, slo.sli),
         ("slo-long", Some("2m"), slo.long),
         ("slo-alerts", None, slo.alerts),
         ("alerts", None, alerts::rules(platform, env)),
+        ("custom", None, policy::custom(platform, env)),
+        ("jobs", None, jobs::rules(platform, env)),
         ("datastores", None, datastores::rules(platform, env)),
     ];
-    let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
+    let service_dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
+    let overview = grafana::overview_link(platform, env);
     groups
         .into_iter()
         .filter(|(_, _, rules)| !rules.is_empty())
         .map(|(name, interval, mut rules)| {
+            let dashboard = if name == "datastores" {
+                &overview
+            } else {
+                &service_dashboard
+            };
             for rule in rules.iter_mut().filter(|r| r.alert.is_some()) {
                 rule.annotations.insert("dashboard_url".into(), dashboard.clone());
             }
-            (name, interval, rules)
-        })
-        .map(|(name, interval, rules)| Group {
-            name: format!("{prefix}.{name}"),
-            interval,
-            rules,
+            policy::override_severities(platform, &mut rules);
+            policy::annotate(platform, &mut rules);
+            Group {
+                name: format!("{prefix}.{name}"),
+                interval,
+                rules,
+            }
         })
         .collect()
 }
@@ -136,7 +156,11 @@ pub fn render(
     let scrape = render_template(
         templates,
         "prometheus/scrape.yaml.j2",
-        serde_json::json!({ "namespace": env.namespace, "services": scraped.join("|") }),
+        serde_json::json!({
+            "namespace": env.namespace,
+            "services": scraped.join("|"),
+            "rollouts": env.has_rollouts(),
+        }),
     )?;
     Ok(vec![
         OutputFile {
