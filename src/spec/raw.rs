@@ -376,6 +376,42 @@ pub struct RawDatastore {
     pub settings: Option<Map<Spanned<Scalar>>>,
     /// `"host:port"`: not run by the platform, only addressed.
     pub external: Option<Text>,
+    /// Default true where the environment is monitored: the engine's Prometheus exporter.
+    pub exporter: Option<Spanned<bool>>,
+    pub backup: Option<Spanned<RawBackup>>,
+    /// postgres only: `"cloudnative-pg"` runs it as a `CloudNativePG` `Cluster`.
+    pub operator: Option<Text>,
+    /// Operator only: `PostgreSQL` instances (default 1).
+    pub instances: Option<Spanned<i64>>,
+    /// Operator only: a `PgBouncer` `Pooler` in front of the primary.
+    pub pooler: Option<Spanned<RawPooler>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBackup {
+    /// Five-field cron schedule (required).
+    pub schedule: Option<Text>,
+    /// Backups kept (default 7).
+    pub keep: Option<Spanned<i64>>,
+    /// `"s3://bucket/prefix"` or `"volume"` (required).
+    pub to: Option<Text>,
+    /// S3: Secret with `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`.
+    pub credentials: Option<Text>,
+    /// S3: endpoint URL of an S3-compatible store.
+    pub endpoint: Option<Text>,
+    /// Volume: size of the backup claim (default 10Gi).
+    pub size: Option<Text>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPooler {
+    /// `PgBouncer` pods (default 2).
+    pub instances: Option<Spanned<i64>>,
+    /// `"session"` or `"transaction"` (default).
+    pub mode: Option<Text>,
+    pub max_client_conn: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
