@@ -110,9 +110,8 @@ pub fn render_folders(
     render::folders(platform, targets).into_iter().map(move |folder| {
         let files = render::render_folder(&templates, platform, &folder)
             .map_err(|e| Failure::Internal(format!("a template failed: {}", e.0)))?;
-        verify::verify(&files).map_err(|e| {
-            Failure::Internal(format!("generated {} does not parse back: {}", e.path, e.message))
-        })?;
+        verify::verify(&files)
+            .map_err(|e| Failure::Internal(format!("generated {} does not parse back: {}", e.path, e.message)))?;
         Ok(files)
     })
 }

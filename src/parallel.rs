@@ -38,7 +38,10 @@ mod tests {
     #[test]
     fn results_keep_the_order_of_the_items() {
         let items: Vec<u32> = (0..101).collect();
-        assert_eq!(super::map(&items, |n| n * 2), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map(&items, |n| n * 2),
+            items.iter().map(|n| n * 2).collect::<Vec<_>>()
+        );
         assert_eq!(super::map(&[] as &[u32], |n| *n), Vec::<u32>::new());
         assert_eq!(super::join(|| 1, || "b"), (1, "b"));
     }

@@ -206,7 +206,11 @@ fn stage_all<E>(
             stage_one(&target, &env, files, false)?;
         }
     }
-    let previous: BTreeSet<(String, String)> = owned.iter().filter(|p| scope.contains(p)).map(|p| folder_of(p)).collect();
+    let previous: BTreeSet<(String, String)> = owned
+        .iter()
+        .filter(|p| scope.contains(p))
+        .map(|p| folder_of(p))
+        .collect();
     for (target, env) in previous {
         stage_one(&target, &env, Vec::new(), true)?;
     }

@@ -147,7 +147,11 @@ pub fn folders(platform: &Platform, targets: Targets) -> Vec<Folder<'_>> {
     environments.sort_by(|a, b| a.name.cmp(&b.name));
     Target::ALL
         .into_iter()
-        .flat_map(|target| environments.iter().map(move |environment| Folder { target, environment }))
+        .flat_map(|target| {
+            environments
+                .iter()
+                .map(move |environment| Folder { target, environment })
+        })
         .filter(|folder| folder.target.wanted(folder.environment, targets))
         .collect()
 }

@@ -101,7 +101,10 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     }
     // The shape check and the typed read of the whole document run side by side; the typed
     // read is repeated on the pruned document only when the shape check rejected keys.
-    let (shape, typed) = crate::parallel::join(|| shape::check(&json_schema(), &root), || deserialize::<RawSpec>(root.clone()));
+    let (shape, typed) = crate::parallel::join(
+        || shape::check(&json_schema(), &root),
+        || deserialize::<RawSpec>(root.clone()),
+    );
     let mut problems = shape.problems;
     problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     let mut root = root;
