@@ -10,6 +10,7 @@
 #      `analytics` service from the spec, rebuild; the diff shows the change; apply; every object
 #      of `analytics` is gone and the diff is empty again.
 #   3. the same with a server-side apply and an ApplySet, on a fresh API server.
+#   4. "`platc build spec.toml | kubectl apply -f -` works on an empty cluster", on a fresh one.
 set -euo pipefail
 PLATC=$(realpath "${1:?usage: operator-steps.sh PATH/TO/platc}")
 cd "$(dirname "$0")/.."
@@ -114,4 +115,17 @@ run 0 "$applyset"
 grep -q 'deployment.apps/analytics pruned' "$work/out.log" || { echo "FAIL: the apply pruned nothing"; exit 1; }
 [ "$(analytics_objects)" = 0 ] || { echo "FAIL: objects of the removed service are left"; exit 1; }
 echo "ok   applied with an ApplySet, removed service pruned (6 objects)"
+cd "$ROOT"
+kube_down
+
+echo "=== 4. the stdout stream applies to an empty cluster"
+stream='platc build platform.toml | kubectl apply -f -'
+grep -qF "\`${stream/platform.toml/spec.toml}\`" "$ROOT/README.md" \
+  || { echo "FAIL: the README no longer shows \`${stream/platform.toml/spec.toml}\`"; exit 1; }
+source "$ROOT/.ci/kube-up.sh"
+fresh_work_dir
+run 0 "$stream"
+kubectl get namespace quizmentor-prod quizmentor-staging >/dev/null
+[ "$(analytics_objects)" = 6 ] || { echo "FAIL: the stream did not create the analytics service's objects"; exit 1; }
+echo "ok   the stream created both environments' namespaces and objects"
 cd "$ROOT"

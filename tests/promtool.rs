@@ -1,12 +1,14 @@
 //! The SLO scenarios: promtool replays synthetic traffic against the rules generated from
 //! `specs/slo-scenarios.toml` and checks what fires (`tests/promtool/<env>.test.yaml`):
 //! a 10% error outage pages, a burn rate of 0.5 never alerts, slow requests burn the latency
-//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`; and from
+//! SLO, `paging = false` never pages, and a down target fires `ServiceDown`; from
 //! `specs/operator.toml` (`tests/promtool/operator-production.test.yaml`), SLOs of 7 and 28
 //! days in one environment; and from `specs/alert-policy.toml`
 //! (`tests/promtool/alert-policy-production.test.yaml`), the `[alerts]` policy: an 80% spent
 //! budget fires the 50% and 75% budget alerts but not 100%, a custom alert, `restarts = 0`,
-//! a severity override, with runbook and dashboard links.
+//! a severity override, with runbook and dashboard links;
+//! and from `specs/datastores-ops.toml` the datastore alerts: exporters, a stale and a failed
+//! backup.
 //!
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
@@ -84,6 +86,11 @@ fn staging_without_paging_never_pages() {
 #[test]
 fn slo_windows_other_than_30d_alert_with_their_own_conditions() {
     scenarios_of("specs/operator.toml", "production", "operator-production");
+}
+
+#[test]
+fn datastore_exporters_and_backups_alert() {
+    scenarios_of("specs/datastores-ops.toml", "production", "datastores-production");
 }
 
 #[test]

@@ -64,6 +64,13 @@ fn the_in_repo_copies_equal_the_contract_when_it_is_beside_the_repository() {
             );
         }
     }
+    // The contract-v2 specs with golden trees: each copy equals its original.
+    for (name, bytes) in specs_in(&root.join("specs/next")) {
+        assert!(
+            fs::read(shared.join("next").join(&name)).ok().as_ref() == Some(&bytes),
+            "specs/next/{name} differs from ../shared/spec/next/{name}: copy it again"
+        );
+    }
 }
 
 #[test]

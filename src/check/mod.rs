@@ -9,6 +9,7 @@ mod alerting;
 mod alerts;
 mod autoscale;
 mod compose;
+pub(crate) mod datastores;
 mod files;
 
 pub use files::read as read_file;
@@ -51,7 +52,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 21] = [
+const RULES: [Rule; 22] = [
     required::check,
     names::check,
     quantities::check,
@@ -64,6 +65,7 @@ const RULES: [Rule; 21] = [
     quota::check,
     ranges::check,
     settings::check,
+    datastores::check,
     slo::check,
     rollout::check,
     warnings::check,

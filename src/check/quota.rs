@@ -8,7 +8,8 @@
 use super::Context;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::build::resources;
-use crate::resolve::{EnvView, ServiceView};
+use crate::model::operations;
+use crate::resolve::{DatastoreView, EnvView, ServiceView};
 use crate::spec::{RawQuota, Spanned, Strategy, Target, values};
 
 struct Consumer {
@@ -57,15 +58,7 @@ fn check_env(env: &EnvView, quota: &RawQuota, out: &mut Diagnostics) {
             env.datastores
                 .iter()
                 .filter(|d| d.raw.external.is_none())
-                .filter_map(|d| {
-                    let r = resources(d.raw.resources.as_ref()).ok()?;
-                    Some(Consumer {
-                        name: d.name.clone(),
-                        pods: 1,
-                        per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
-                        pvcs: 1,
-                    })
-                }),
+                .flat_map(|d| datastore(env, d)),
         )
         .collect();
     let quantities = [
@@ -145,6 +138,55 @@ fn service(env: &EnvView, view: &ServiceView) -> Option<Consumer> {
         per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
         pvcs: 0,
     })
+}
+
+/// The datastore's pods (one, or one per operator instance) and claims, and what platc runs
+/// beside it: the exporter, the backup job (and its claim), the pooler.
+fn datastore(env: &EnvView, view: &DatastoreView) -> Vec<Consumer> {
+    let raw = &view.raw;
+    let Ok(r) = resources(raw.resources.as_ref()) else {
+        return Vec::new();
+    };
+    let instances = raw.operator.as_ref().map_or(1, |_| {
+        raw.instances
+            .as_ref()
+            .map_or(1, |i| u32::try_from(i.value).unwrap_or(1))
+    });
+    let mut out = vec![Consumer {
+        name: view.name.clone(),
+        pods: instances,
+        per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
+        pvcs: instances,
+    }];
+    let extra = |suffix: &str, pods: u32, fixed: [&str; 4], pvcs: u32| {
+        let r = operations::fixed_resources(fixed);
+        Consumer {
+            name: format!("{}-{suffix}", view.name),
+            pods,
+            per_pod: [r.cpu.value, r.memory.value, r.cpu_limit.value, r.memory_limit.value],
+            pvcs,
+        }
+    };
+    let monitored = env.settings.monitoring.as_ref().is_none_or(|m| m.value);
+    if raw.exporter.as_ref().map_or(monitored, |e| e.value) {
+        out.push(extra("exporter", 1, operations::EXPORTER_RESOURCES, 0));
+    }
+    if let Some(backup) = &raw.backup {
+        let volume = backup.value.to.as_ref().is_some_and(|t| t.value == "volume");
+        let operated_s3 = raw.operator.is_some() && !volume;
+        if !operated_s3 {
+            out.push(extra("backup", 1, operations::BACKUP_RESOURCES, u32::from(volume)));
+        }
+    }
+    if let (Some(_), Some(pooler)) = (&raw.operator, &raw.pooler) {
+        let pods = pooler
+            .value
+            .instances
+            .as_ref()
+            .map_or(2, |i| u32::try_from(i.value).unwrap_or(1));
+        out.push(extra("pooler", pods, operations::POOLER_RESOURCES, 0));
+    }
+    out
 }
 
 /// Whether the service's rollout runs two full-size versions side by side.

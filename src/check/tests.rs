@@ -164,7 +164,8 @@ fn e0060_e0061_secrets() {
 fn e0070_quota_counts_surge_pods_and_datastores() {
     let spec = "[environments.production.quota]\npods = 3\npvcs = 0\n[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"/r\" }\nreplicas = 2\n[datastores.db]\nengine = \"redis\"\n";
     assert_eq!(findings(spec), vec![(Code::E0070, 2), (Code::E0070, 3)]);
-    let fits = "[environments.production.quota]\npods = 4\npvcs = 1\n[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"/r\" }\nreplicas = 2\n[datastores.db]\nengine = \"redis\"\n";
+    // 2 replicas + 1 surge pod, the datastore and its exporter.
+    let fits = "[environments.production.quota]\npods = 5\npvcs = 1\n[services.web]\nimage = \"web:1\"\nport = 80\nprobes = { readiness = \"/r\" }\nreplicas = 2\n[datastores.db]\nengine = \"redis\"\n";
     assert_eq!(findings(fits), vec![]);
 }
 
@@ -276,4 +277,67 @@ fn e0061_secret_file_variable_set_in_env() {
     assert_eq!(findings(&without_files), vec![]);
 }
 
+const PG: &str = "[datastores.db]\nengine = \"postgres\"\n";
+
+#[test]
+fn e0093_backup_and_operator() {
+    let cases = [
+        // line 3: s3 without credentials (reported at the backup table)
+        (
+            "backup = { schedule = \"0 2 * * *\", to = \"s3://bucket/pg\" }\n",
+            vec![(Code::E0093, 3)],
+        ),
+        (
+            "backup = { schedule = \"0 2 * * *\", to = \"ftp://host/pg\" }\n",
+            vec![(Code::E0093, 3)],
+        ),
+        (
+            "backup = { schedule = \"0 2 * * *\", to = \"volume\", keep = 0 }\n",
+            vec![(Code::E0093, 3)],
+        ),
+        ("instances = 2\n", vec![(Code::E0093, 3)]),
+        ("pooler = { instances = 2 }\n", vec![(Code::E0093, 3)]),
+        ("operator = \"zalando\"\n", vec![(Code::E0093, 3)]),
+        (
+            "operator = \"cloudnative-pg\"\npooler = { mode = \"statement\" }\n",
+            vec![(Code::E0093, 4)],
+        ),
+        (
+            "backup = { schedule = \"0 2 * * *\", to = \"volume\", credentials = \"s3\" }\n",
+            vec![(Code::E0093, 3)],
+        ),
+        (
+            "backup = { schedule = \"0 2 * *\", to = \"volume\" }\n",
+            vec![(Code::E0023, 3)],
+        ),
+        ("backup = { to = \"volume\" }\n", vec![(Code::E0003, 3)]),
+    ];
+    for (extra, expected) in cases {
+        assert_eq!(findings(&format!("{PG}{extra}")), expected, "{extra}");
+    }
+    let redis = "[datastores.cache]\nengine = \"redis\"\noperator = \"cloudnative-pg\"\n";
+    assert_eq!(findings(redis), vec![(Code::E0093, 3)]);
+}
+
+#[test]
+fn valid_backups_and_operator_pass() {
+    let spec = format!(
+        "{PG}operator = \"cloudnative-pg\"\ninstances = 3\npooler = {{ instances = 2, mode = \"session\" }}\n\
+         backup = {{ schedule = \"@daily\", keep = 3, to = \"s3://my-bucket/a/b\", credentials = \"s3\", endpoint = \"http://minio:9000\" }}\n"
+    );
+    assert_eq!(findings(&spec), vec![]);
+}
+
+#[test]
+fn e0070_counts_operator_instances_exporters_and_backups() {
+    let quota = "[environments.production.quota]\npods = 4\n";
+    let spec = format!(
+        "{quota}{PG}operator = \"cloudnative-pg\"\ninstances = 3\n\
+         backup = {{ schedule = \"0 2 * * *\", to = \"volume\" }}\n"
+    );
+    // 3 instances + exporter + backup job = 5 pods > 4.
+    assert_eq!(findings(&spec), vec![(Code::E0070, 2)]);
+    let fits = spec.replace("pods = 4", "pods = 5");
+    assert_eq!(findings(&fits), vec![]);
+}
 mod rollout;

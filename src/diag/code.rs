@@ -25,6 +25,7 @@ pub enum Code {
     E0090,
     E0091,
     E0092,
+    E0093,
     E0100,
     W0001,
     W0002,
@@ -40,7 +41,7 @@ pub enum Severity {
 }
 
 impl Code {
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 27] = [
         Code::E0001,
         Code::E0002,
         Code::E0003,
@@ -62,6 +63,7 @@ impl Code {
         Code::E0090,
         Code::E0091,
         Code::E0092,
+        Code::E0093,
         Code::E0100,
         Code::W0001,
         Code::W0002,
@@ -104,6 +106,7 @@ impl Code {
             Code::E0090 => "E0090",
             Code::E0091 => "E0091",
             Code::E0092 => "E0092",
+            Code::E0093 => "E0093",
             Code::E0100 => "E0100",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
@@ -142,6 +145,7 @@ impl Code {
             Code::E0090 => "a service has routes but its environment has no ingress host",
             Code::E0091 => "alerting: a route names no receiver, or a receiver is malformed",
             Code::E0092 => "a rollout is malformed, or its analysis has no availability SLO to judge by",
+            Code::E0093 => "a datastore's backup, operator, instances or pooler is malformed",
             Code::E0100 => "a Compose environment cannot work as written",
             Code::W0001 => "image without a tag, or tagged latest",
             Code::W0002 => "HTTP service without a readiness probe",
@@ -186,10 +190,12 @@ impl Code {
                  are in (0, 100], ratios in (0, 1]."
             }
             Code::E0023 => {
-                "A job's `schedule` is five cron fields: minute (0-59), hour (0-23), day of month \
-                 (1-31), month (1-12 or jan-dec) and day of week (0-7 or sun-sat, 0 and 7 are \
-                 Sunday), each `*`, a value, a range `a-b`, a step `*/n` or `a-b/n`, or a comma \
-                 list of those. `timezone` is an IANA name such as \"Europe/Berlin\"."
+                "A `schedule` (a job's, a backup's) is five cron fields as Kubernetes CronJobs \
+                 read them: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or \
+                 jan-dec) and day of week (0-7 or sun-sat, 0 and 7 are Sunday), each `*`, a value, \
+                 a range `a-b`, a step `*/n` or `a-b/n`, or a comma list of those; or @hourly, \
+                 @daily, @weekly, @monthly, @yearly. A schedule must match at least one date. \
+                 `timezone` is an IANA name such as \"Europe/Berlin\"."
             }
             Code::E0030 => {
                 "A tier, a `uses` entry or an environment override names something the spec \
@@ -259,6 +265,14 @@ impl Code {
                  `analysis = true` judges the new version by the service's availability SLO, so \
                  the service needs one and its metrics must be scraped. `prometheus_url` is an \
                  http(s) URL."
+            }
+            Code::E0093 => {
+                "A backup goes to to = \"volume\" (a claim of `size`) or to \
+                 to = \"s3://bucket/prefix\" with `credentials`, a Secret holding ACCESS_KEY_ID and \
+                 ACCESS_SECRET_KEY (and an optional http(s) `endpoint`), and keeps at least one \
+                 backup. `operator = \"cloudnative-pg\"` is for in-cluster postgres only; \
+                 `instances` and `pooler` need it, and a pooler's mode is session or transaction. \
+                 External datastores take none of these: platc does not run them."
             }
             Code::E0100 => {
                 "Docker Compose runs the environment on one host, with every service, datastore and \

@@ -158,7 +158,11 @@ fn environment(spec: &RawSpec, env: &EnvView, dir: &std::path::Path) -> Result<E
             .iter()
             .map(|j| super::workload::job(j, dir))
             .collect::<Result<_>>()?,
-        datastores: env.datastores.iter().map(datastore).collect::<Result<_>>()?,
+        datastores: env
+            .datastores
+            .iter()
+            .map(|d| datastore(d, settings.monitoring.as_ref().is_none_or(|m| m.value)))
+            .collect::<Result<_>>()?,
         alerting: env.alerting.as_ref().map(super::alerting::build).transpose()?,
         peers: std::sync::OnceLock::new(),
     })
@@ -432,7 +436,7 @@ fn slo(raw: &RawSlo) -> Result<Slo> {
     })
 }
 
-fn datastore(view: &DatastoreView) -> Result<Datastore> {
+fn datastore(view: &DatastoreView, monitored: bool) -> Result<Datastore> {
     let raw = &view.raw;
     let engine = raw
         .engine
@@ -461,6 +465,14 @@ fn datastore(view: &DatastoreView) -> Result<Datastore> {
             .flatten()
             .map(|(k, v)| (k.clone(), setting(engine, &v.value)))
             .collect(),
+        exporter: external.is_none() && raw.exporter.as_ref().map_or(monitored, |e| e.value),
+        backup: raw
+            .backup
+            .as_ref()
+            .filter(|_| external.is_none())
+            .map(|b| super::operations::backup(&b.value))
+            .transpose()?,
+        operator: super::operations::operator(raw)?,
         external,
     })
 }

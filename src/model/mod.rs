@@ -4,12 +4,14 @@
 
 pub mod alerting;
 pub mod build;
+pub mod operations;
 pub mod peers;
 pub mod slo;
 pub mod workload;
 
 pub use alerting::{Alerting, Channel, MuteWindow, Receiver};
 pub use build::build;
+pub use operations::{Backup, BackupTarget, Operator, Pooler, S3Target};
 
 use std::collections::BTreeMap;
 
@@ -302,6 +304,11 @@ pub struct Datastore {
     pub user: Option<String>,
     /// Engine settings, rendered as text (`500`, `"allkeys-lru"` → `allkeys-lru`).
     pub settings: BTreeMap<String, String>,
+    /// The engine's Prometheus exporter runs beside it (in-cluster only).
+    pub exporter: bool,
+    pub backup: Option<Backup>,
+    /// `CloudNativePG` instead of a `StatefulSet` (postgres only).
+    pub operator: Option<Operator>,
     pub external: Option<ExternalAddress>,
 }
 

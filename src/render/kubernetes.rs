@@ -7,15 +7,22 @@
 //! convention); never as values.
 
 mod analysis;
+mod backup;
+mod cnpg;
 mod datastore;
+mod exporter;
 mod files;
 mod job;
 mod monitoring;
 mod network;
+mod ops;
 mod rollout;
 mod workload;
 
 use std::collections::BTreeMap;
+
+pub(crate) use backup::{BACKUP_SCRIPT, RESTORE_SCRIPT};
+pub(crate) use exporter::{POSTGRES_EXPORTER, REDIS_EXPORTER, port as exporter_port, postgres_login};
 
 use serde::Serialize;
 
@@ -85,12 +92,10 @@ pub fn render(
             render_template(templates, "kubernetes/cronjob.yaml.j2", job::view(platform, env, job))?,
         ));
     }
+    let mut restores = Vec::new();
     for datastore in &env.datastores {
-        let (template, view) = datastore::view(platform, env, datastore);
-        files.push((
-            format!("datastores/{}.yaml", datastore.name),
-            render_template(templates, template, view)?,
-        ));
+        files.extend(datastore_files(templates, platform, env, datastore)?);
+        restores.extend(restore_file(templates, platform, env, datastore)?);
     }
     if let Some(view) = ingress_view(platform, env) {
         files.push((
@@ -108,7 +113,57 @@ pub fn render(
         serde_json::json!({ "resources": resources }),
     )?;
     files.push(("kustomization.yaml".to_string(), kustomization));
+    // Restores are applied on purpose, never with the rest: outside the kustomization.
+    files.extend(restores);
     Ok(super::in_folder(&dir, files))
+}
+
+/// `datastores/<ds>.yaml` and, beside it, its exporter and backup.
+fn datastore_files(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+    datastore: &crate::model::Datastore,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let name = &datastore.name;
+    let main = if datastore.operator.is_some() {
+        let view = cnpg::view(platform, env, datastore, false);
+        render_template(templates, "kubernetes/cnpg.yaml.j2", view)?
+    } else {
+        let (template, view) = datastore::view(platform, env, datastore);
+        render_template(templates, template, view)?
+    };
+    let mut files = vec![(format!("datastores/{name}.yaml"), main)];
+    if datastore.exporter {
+        let view = exporter::view(platform, env, datastore);
+        let text = render_template(templates, "kubernetes/datastore-exporter.yaml.j2", view)?;
+        files.push((format!("datastores/{name}-exporter.yaml"), text));
+    }
+    if let Some(view) = backup::backup_view(platform, env, datastore) {
+        let text = render_template(templates, "kubernetes/datastore-backup.yaml.j2", view)?;
+        files.push((format!("datastores/{name}-backup.yaml"), text));
+    }
+    Ok(files)
+}
+
+/// `restore/<ds>.yaml`: a restore `Job`, or for the operator's S3 backups a recovery `Cluster`.
+fn restore_file(
+    templates: &minijinja::Environment<'static>,
+    platform: &Platform,
+    env: &Environment,
+    datastore: &crate::model::Datastore,
+) -> Result<Option<(String, String)>, RenderError> {
+    let path = format!("restore/{}.yaml", datastore.name);
+    if let Some(view) = backup::restore_view(platform, env, datastore) {
+        let text = render_template(templates, "kubernetes/datastore-restore.yaml.j2", view)?;
+        return Ok(Some((path, text)));
+    }
+    if datastore.operator.is_some() && datastore.backup.as_ref().is_some_and(|b| b.s3().is_some()) {
+        let view = cnpg::view(platform, env, datastore, true);
+        let text = render_template(templates, "kubernetes/cnpg-restore.yaml.j2", view)?;
+        return Ok(Some((path, text)));
+    }
+    Ok(None)
 }
 
 #[derive(Serialize)]

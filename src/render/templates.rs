@@ -71,6 +71,38 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
     ),
     (
+        "kubernetes/ops-pod.yaml.j2",
+        include_str!("../../templates/kubernetes/ops-pod.yaml.j2"),
+    ),
+    (
+        "kubernetes/datastore-exporter.yaml.j2",
+        include_str!("../../templates/kubernetes/datastore-exporter.yaml.j2"),
+    ),
+    (
+        "kubernetes/datastore-backup.yaml.j2",
+        include_str!("../../templates/kubernetes/datastore-backup.yaml.j2"),
+    ),
+    (
+        "kubernetes/datastore-restore.yaml.j2",
+        include_str!("../../templates/kubernetes/datastore-restore.yaml.j2"),
+    ),
+    (
+        "kubernetes/cnpg.yaml.j2",
+        include_str!("../../templates/kubernetes/cnpg.yaml.j2"),
+    ),
+    (
+        "kubernetes/cnpg-cluster.yaml.j2",
+        include_str!("../../templates/kubernetes/cnpg-cluster.yaml.j2"),
+    ),
+    (
+        "kubernetes/cnpg-object-store.yaml.j2",
+        include_str!("../../templates/kubernetes/cnpg-object-store.yaml.j2"),
+    ),
+    (
+        "kubernetes/cnpg-restore.yaml.j2",
+        include_str!("../../templates/kubernetes/cnpg-restore.yaml.j2"),
+    ),
+    (
         "prometheus/rules.yaml.j2",
         include_str!("../../templates/prometheus/rules.yaml.j2"),
     ),

@@ -1,7 +1,12 @@
 //! Five-field cron schedules as Kubernetes' `CronJob` reads them (robfig/cron standard
 //! parser): minute hour day-of-month month day-of-week, each `*`, a value, a range `a-b`,
 //! a step `*/n` or `a-b/n` (or `a/n`, from `a` to the field's end), or a comma list of those.
-//! Months and weekdays also take three-letter names; weekday 7 is Sunday like 0.
+//! Months and weekdays also take three-letter names; weekday 7 is Sunday like 0. The
+//! `@yearly`, `@monthly`, `@weekly`, `@daily` (`@midnight`) and `@hourly` shorthands stand
+//! for their five fields. A schedule that no date matches (`0 0 30 2 *`) is rejected.
+//!
+//! One parser serves jobs and datastore backups; the longest gap between two runs, which the
+//! "not succeeding" and "backup too old" alerts are built on, is computed exactly.
 
 /// A parsed schedule: the allowed values of every field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,8 +16,9 @@ pub struct Schedule {
     pub days: Vec<u32>,
     pub months: Vec<u32>,
     pub weekdays: Vec<u32>,
-    /// Day of month or day of week was restricted (not `*`).
-    pub restricted_days: bool,
+    /// Both day of month and day of week are restricted (not `*`): a day then matches when
+    /// either does (cron's rule); otherwise when both do.
+    pub either_day: bool,
 }
 
 struct Field {
@@ -61,7 +67,15 @@ const FIELDS: [Field; 5] = [
 ];
 
 pub fn schedule(text: &str) -> Result<Schedule, String> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
+    let expanded = match text.trim() {
+        "@yearly" | "@annually" => "0 0 1 1 *",
+        "@monthly" => "0 0 1 * *",
+        "@weekly" => "0 0 * * 0",
+        "@daily" | "@midnight" => "0 0 * * *",
+        "@hourly" => "0 * * * *",
+        other => other,
+    };
+    let parts: Vec<&str> = expanded.split_whitespace().collect();
     if parts.len() != 5 {
         return Err(format!(
             "`{text}` has {} fields; a schedule has five: minute hour day-of-month month day-of-week",
@@ -81,14 +95,20 @@ pub fn schedule(text: &str) -> Result<Schedule, String> {
     }
     let months = sets.pop().unwrap_or_default();
     let days = sets.pop().unwrap_or_default();
-    Ok(Schedule {
-        restricted_days: parts[2] != "*" || parts[4] != "*",
+    let parsed = Schedule {
+        either_day: !parts[2].starts_with('*') && !parts[4].starts_with('*'),
         hours: sets.pop().unwrap_or_default(),
         minutes: sets.pop().unwrap_or_default(),
         days,
         months,
         weekdays,
-    })
+    };
+    if parsed.run_minutes().next().is_none() {
+        return Err(format!(
+            "`{text}` never runs: no date matches its day of month and month"
+        ));
+    }
+    Ok(parsed)
 }
 
 fn values(part: &str, field: &Field) -> Result<Vec<u32>, String> {
@@ -144,34 +164,80 @@ fn names_hint(field: &Field) -> String {
     }
 }
 
+/// The calendar walked for gaps: 2000-01-01 (a Saturday) and the eight years after it, so
+/// every date falls on every weekday and two leap days are included.
+const WALK_DAYS: u64 = 9 * 365 + 2;
+
 impl Schedule {
-    /// The longest time between two runs, in seconds, over a week of minutes; a schedule
-    /// that restricts days of month or months falls back to the longest such period
-    /// (31 days, a year), which errs on the side of alerting late rather than falsely.
+    /// The longest time between two consecutive runs, in seconds (a schedule that runs once
+    /// in the walked years counts as nine years apart).
     pub fn longest_gap_seconds(&self) -> u64 {
-        if self.months.len() < 12 {
-            return 366 * 86_400;
+        let mut runs = self.run_minutes();
+        let Some(first) = runs.next() else {
+            return WALK_DAYS * 86_400;
+        };
+        let (mut previous, mut longest) = (first, 0);
+        for at in runs {
+            longest = longest.max(at - previous);
+            previous = at;
         }
-        if self.days.len() < 31 {
-            return 31 * 86_400;
+        if previous == first {
+            WALK_DAYS * 86_400
+        } else {
+            longest * 60
         }
-        let runs: Vec<u64> = (0..7u32)
-            .filter(|day| self.weekdays.contains(day))
-            .flat_map(|day| {
+    }
+
+    /// Every run in the walked years, as minutes since 2000-01-01 00:00.
+    fn run_minutes(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..WALK_DAYS)
+            .filter(|day_number| self.runs_on(*day_number))
+            .flat_map(move |day_number| {
                 self.hours.iter().flat_map(move |hour| {
                     self.minutes
                         .iter()
-                        .map(move |minute| u64::from(day * 1440 + hour * 60 + minute) * 60)
+                        .map(move |minute| day_number * 1440 + u64::from(hour * 60 + minute))
                 })
             })
-            .collect();
-        let week = 7 * 86_400;
-        let mut gap = runs.first().map_or(week, |first| first + week - runs[runs.len() - 1]);
-        for pair in runs.windows(2) {
-            gap = gap.max(pair[1] - pair[0]);
-        }
-        gap
     }
+
+    fn runs_on(&self, day_number: u64) -> bool {
+        let (month, day) = month_and_day(day_number);
+        // Day 0 was a Saturday (6).
+        let weekday = u32::try_from((day_number + 6) % 7).unwrap_or(0);
+        let by_date = self.days.contains(&day);
+        let by_weekday = self.weekdays.contains(&weekday);
+        let by_day = if self.either_day {
+            by_date || by_weekday
+        } else {
+            by_date && by_weekday
+        };
+        self.months.contains(&month) && by_day
+    }
+}
+
+/// (month 1–12, day 1–31) of a day counted from 2000-01-01.
+fn month_and_day(day_number: u64) -> (u32, u32) {
+    let mut year = 2000;
+    let mut rest = day_number;
+    loop {
+        let length = if year % 4 == 0 { 366 } else { 365 };
+        if rest < length {
+            break;
+        }
+        rest -= length;
+        year += 1;
+    }
+    let february = if year % 4 == 0 { 29 } else { 28 };
+    let mut month = 1;
+    for length in [31, february, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] {
+        if rest < length {
+            break;
+        }
+        rest -= length;
+        month += 1;
+    }
+    (month, u32::try_from(rest + 1).unwrap_or(1))
 }
 
 #[cfg(test)]
@@ -220,5 +286,22 @@ mod tests {
         assert_eq!(gap("*/15 * * * *"), 900);
         assert_eq!(gap("0 7 1 * *"), 31 * 86_400);
         assert_eq!(gap("0 0 1 1 *"), 366 * 86_400);
+        assert_eq!(gap("0 2 * * *"), 86_400);
+        assert_eq!(gap("0 */6 * * *"), 6 * 3600);
+        assert_eq!(gap("@weekly"), 7 * 86_400);
+        assert_eq!(gap("@hourly"), 3600);
+        assert_eq!(gap("0 0 1 */3 *"), 92 * 86_400);
+        // The 1st of the month or any Sunday: never more than a week apart (either day).
+        assert!(gap("0 0 1 * sun") <= 7 * 86_400);
+        // The 29th of February: once in four years.
+        assert_eq!(gap("0 0 29 2 *"), (4 * 365 + 1) * 86_400);
+    }
+
+    #[test]
+    fn a_schedule_no_date_matches_is_rejected() {
+        let error = schedule("0 0 30 2 *").unwrap_err();
+        assert!(error.contains("never runs"), "{error}");
+        assert!(schedule("0 0 31 4 *").is_err());
+        assert!(schedule("@daily").is_ok());
     }
 }

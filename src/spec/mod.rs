@@ -8,6 +8,7 @@
 
 pub mod alerting;
 pub mod cron;
+pub mod datastore;
 pub mod promql;
 pub mod raw;
 pub mod reference;
@@ -21,6 +22,7 @@ pub mod values;
 pub mod workload;
 
 pub use alerting::*;
+pub use datastore::*;
 pub use raw::*;
 pub use scaling::*;
 pub use service::*;

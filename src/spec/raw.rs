@@ -13,8 +13,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::alerting::{RawAlerting, RawCustomAlert};
+use super::datastore::RawDatastore;
 use super::scaling::{RawAutoscale, RawDisruption, RawSlo};
-use super::schema::{DURATION, HOST_PORT, NAME, NAME_LENGTH, QUANTITY, WARNING_CODE, named_keys};
+use super::schema::{DURATION, NAME, NAME_LENGTH, QUANTITY, WARNING_CODE, named_keys};
 use super::service::RawService;
 use super::spanned::Spanned;
 use super::workload::{RawController, RawJob};
@@ -217,59 +218,6 @@ pub struct RawTier {
     /// `["W0003"]`.
     #[schemars(inner(pattern(WARNING_CODE)))]
     pub allow: Option<Vec<Text>>,
-}
-
-/// The datastore's engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    Postgres,
-    Redis,
-}
-
-/// A scalar engine setting.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Scalar {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawDatastore {
-    /// `"postgres"` or `"redis"` (required in `[datastores.<name>]`).
-    pub engine: Option<Spanned<Engine>>,
-    /// Image tag of the engine's official image. Default `"16"` (postgres) or `"7"` (redis).
-    /// Example: `"15"`.
-    pub version: Option<Text>,
-    /// Size of the data volume, a quantity. Default `"1Gi"`. Example: `"20Gi"`.
-    #[schemars(pattern(QUANTITY))]
-    pub storage: Option<Text>,
-    /// `StorageClass` of the data volume. Default: the cluster's default class. Example:
-    /// `"fast-ssd"`.
-    pub storage_class: Option<Text>,
-    /// Requests and limits of the datastore's container. Default: the environment's
-    /// `container_defaults`.
-    pub resources: Option<RawResources>,
-    /// Secret holding the password under key `password`. Default: none (no password).
-    /// Example: `"postgres-credentials"`.
-    pub secret: Option<Text>,
-    /// The database created at start (postgres). Default: the image's (`postgres`). Example:
-    /// `"quizmentor"`.
-    pub database: Option<Text>,
-    /// The user created at start (postgres). Default: the image's (`postgres`). Example:
-    /// `"app"`.
-    pub user: Option<Text>,
-    /// Engine configuration: postgresql.conf / redis.conf keys. Default: none. Example:
-    /// `{ max_connections = 200 }`.
-    pub settings: Option<Map<Spanned<Scalar>>>,
-    /// `"host:port"` of a datastore the platform does not run, only addresses. Default:
-    /// none (run in the platform). Example: `"db.example.com:5432"`.
-    #[schemars(pattern(HOST_PORT))]
-    pub external: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -59,8 +59,8 @@ pub const HOST_PORT: &str = "^[^:/]+:[0-9]{1,5}$";
 pub const WARNING_CODE: &str = "^W[0-9]{4}$";
 /// An HTTP path.
 pub const PATH: &str = "^/";
-/// Five cron fields.
-pub const CRON: &str = r"^\S+(\s+\S+){4}$";
+/// Five cron fields, or one of the macros (`@daily`, …).
+pub const CRON: &str = r"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\S+(\s+\S+){4})$";
 /// The lowest SLO objective whose fastest page alert can fire (E0080): with the fastest
 /// burn rate of 14.4× the budget rate, objectives at or below 100 − 100/14.4 never page.
 pub const PAGEABLE_OBJECTIVE: f64 = 100.0 - 100.0 / crate::model::slo::FASTEST_PAGE_FACTOR;

@@ -127,8 +127,11 @@ pub fn verify(text: &str) -> Result<(), String> {
 }
 
 fn service(file: &ComposeFile, service: &Service) -> Result<(), String> {
-    if service.profiles.iter().any(|p| p != "jobs") || (!service.profiles.is_empty() && service.restart != "no") {
-        return Err("only run-once jobs are in a profile, `jobs`".into());
+    let on_demand = ["jobs", "backup", "restore"];
+    if service.profiles.iter().any(|p| !on_demand.contains(&p.as_str()))
+        || (!service.profiles.is_empty() && service.restart != "no")
+    {
+        return Err("only run-once containers are in a profile (`jobs`, `backup`, `restore`)".into());
     }
     if service.expose.contains(&0) {
         return Err("exposes port 0".into());

@@ -35,7 +35,10 @@ fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(
         ("v1", "ConfigMap") => strictly::<core::ConfigMap>(document).map(drop),
         ("apps/v1", "Deployment") => strictly::<apps::Deployment>(document).map(drop),
         ("apps/v1", "StatefulSet") => strictly::<apps::StatefulSet>(document).map(drop),
+        ("v1", "PersistentVolumeClaim") => strictly::<core::PersistentVolumeClaim>(document).map(drop),
         ("batch/v1", "CronJob") => strictly::<batch::CronJob>(document).map(drop),
+        ("batch/v1", "Job") => strictly::<batch::Job>(document).map(drop),
+        ("postgresql.cnpg.io/v1", kind) => super::cnpg::verify(kind, document),
         ("autoscaling/v2", "HorizontalPodAutoscaler") => {
             strictly::<autoscaling::HorizontalPodAutoscaler>(document).map(drop)
         }

@@ -3,6 +3,7 @@
 
 mod alertmanager;
 mod alertmanager_config;
+mod cnpg;
 mod compose;
 mod grafana;
 mod kubernetes;

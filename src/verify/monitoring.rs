@@ -85,8 +85,10 @@ struct Endpoint {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct Relabeling {
-    source_labels: Vec<String>,
+    /// Absent where a fixed `replacement` sets the label (a datastore exporter's `service`).
+    source_labels: Option<Vec<String>>,
     regex: Option<String>,
+    replacement: Option<String>,
     target_label: String,
     action: String,
 }

@@ -1,5 +1,7 @@
-//! In-stack datastores: the official image at the spec's version, data in a named volume,
-//! the password from the host environment, `settings` as the engine's own flags.
+//! In-stack datastores: the official image at the spec's version (whatever the Kubernetes
+//! operator), data in a named volume, `settings` as the engine's own flags, and the password
+//! from the host environment exactly when the spec names a `secret` — as on Kubernetes,
+//! a datastore without one runs without a password.
 
 use super::escape::Text;
 use super::view::{Container, Healthcheck, required};
@@ -26,10 +28,16 @@ pub fn volume(datastore: &Datastore) -> String {
     format!("{}-data", datastore.name)
 }
 
+/// The host variable holding the password, as Compose reads it; `None` without a `secret`.
+pub fn password(datastore: &Datastore) -> Option<Text> {
+    datastore.secret.as_ref()?;
+    Some(required(&password_variable(datastore), &password_origin(datastore)))
+}
+
 pub fn container(datastore: &Datastore) -> Container {
     let image = format!("{}:{}", engine_name(datastore.engine), datastore.version);
     let mut c = Container::new(&datastore.name, &image, DATASTORE_USER.into(), &datastore.resources);
-    let password = required(&password_variable(datastore), &password_origin(datastore));
+    let password = password(datastore);
     match datastore.engine {
         Engine::Postgres => postgres(&mut c, datastore, password),
         Engine::Redis => redis(&mut c, datastore, password),
@@ -37,14 +45,14 @@ pub fn container(datastore: &Datastore) -> Container {
     c
 }
 
-fn engine_name(engine: Engine) -> &'static str {
+pub fn engine_name(engine: Engine) -> &'static str {
     match engine {
         Engine::Postgres => "postgres",
         Engine::Redis => "redis",
     }
 }
 
-fn postgres(c: &mut Container, datastore: &Datastore, password: Text) {
+fn postgres(c: &mut Container, datastore: &Datastore, password: Option<Text>) {
     if !datastore.settings.is_empty() {
         c.command.push("postgres".into());
         for (key, value) in &datastore.settings {
@@ -52,13 +60,19 @@ fn postgres(c: &mut Container, datastore: &Datastore, password: Text) {
             c.command.push(format!("{key}={value}").into());
         }
     }
-    if let Some(user) = &datastore.user {
+    // The same login as on Kubernetes: the spec's, or the operator's `app` owner and database.
+    let (user, database) = crate::render::kubernetes::postgres_login(datastore);
+    if datastore.user.is_some() || datastore.operator.is_some() {
         c.environment.push(("POSTGRES_USER".into(), user.as_str().into()));
     }
-    if let Some(database) = &datastore.database {
+    if datastore.database.is_some() || datastore.operator.is_some() {
         c.environment.push(("POSTGRES_DB".into(), database.as_str().into()));
     }
-    c.environment.push(("POSTGRES_PASSWORD".into(), password));
+    match password {
+        Some(password) => c.environment.push(("POSTGRES_PASSWORD".into(), password)),
+        // No secret: as on Kubernetes, only the containers of this stack can connect.
+        None => c.environment.push(("POSTGRES_HOST_AUTH_METHOD".into(), "trust".into())),
+    }
     c.volumes.push(format!(
         "{}:{}",
         volume(datastore),
@@ -68,8 +82,6 @@ fn postgres(c: &mut Container, datastore: &Datastore, password: Text) {
     c.tmpfs.push("/var/run/postgresql".into());
     // Over TCP: during initialisation the temporary server listens on the socket only, so a
     // socket check could pass before the real server is up.
-    let user = datastore.user.as_deref().unwrap_or("postgres");
-    let database = datastore.database.as_deref().unwrap_or(user);
     let test = ["CMD", "pg_isready", "--host=127.0.0.1", "--port=5432"]
         .map(String::from)
         .into_iter()
@@ -93,15 +105,18 @@ fn postgres_data_dir(version: &str) -> &'static str {
     }
 }
 
-/// Redis always requires a password here: on one Compose network nothing else keeps other
-/// containers out. The healthcheck reads it from `REDISCLI_AUTH`, never from its command.
-fn redis(c: &mut Container, datastore: &Datastore, password: Text) {
-    c.command = vec!["redis-server".into(), "--requirepass".into(), password.clone()];
+/// With a secret Redis requires its password, as on Kubernetes; the healthcheck reads it from
+/// `REDISCLI_AUTH`, never from its command.
+fn redis(c: &mut Container, datastore: &Datastore, password: Option<Text>) {
+    c.command = vec!["redis-server".into()];
+    if let Some(password) = password {
+        c.command.extend(["--requirepass".into(), password.clone()]);
+        c.environment.push(("REDISCLI_AUTH".into(), password));
+    }
     for (key, value) in &datastore.settings {
         c.command.push(format!("--{key}").into());
         c.command.push(value.as_str().into());
     }
-    c.environment.push(("REDISCLI_AUTH".into(), password));
     c.volumes.push(format!("{}:/data", volume(datastore)));
     let test = vec!["CMD-SHELL".into(), "redis-cli ping | grep -q PONG".into()];
     c.healthcheck = Some(Healthcheck::new(test, 5, "10s"));

@@ -40,7 +40,10 @@ pub fn example(env: &Environment) -> String {
     }
     // A service may read a datastore's password under the same variable (the checks make
     // sure it is the same secret); it is listed once.
-    let in_stack = env.datastores.iter().filter(|d| d.external.is_none());
+    let in_stack = env
+        .datastores
+        .iter()
+        .filter(|d| d.external.is_none() && d.secret.is_some());
     for datastore in in_stack.filter(|d| !secrets.contains_key(password_variable(d).as_str())) {
         text.push_str(&format!(
             "\n# datastore {}: its password ({}).\n{}{}=\n",

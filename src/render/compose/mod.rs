@@ -17,6 +17,7 @@ mod header;
 mod infra;
 mod jobs;
 mod nginx;
+mod operations;
 mod order;
 mod services;
 mod view;
@@ -90,6 +91,13 @@ fn compose_view(env: &Environment, dropped: &[(String, String)]) -> ComposeView 
     for datastore in env.datastores.iter().filter(|d| d.external.is_none()) {
         containers.push(datastores::container(datastore));
         volumes.push(datastores::volume(datastore));
+        if env.monitoring && datastore.exporter {
+            containers.push(operations::exporter(datastore));
+        }
+        if let (Some(backup), Some(restore)) = (operations::backup(datastore), operations::restore(datastore)) {
+            containers.extend([backup, restore]);
+            volumes.push(operations::backups_volume(datastore));
+        }
     }
     if env.has_routes() {
         containers.push(infra::ingress(env));
@@ -131,7 +139,19 @@ fn monitoring(
         jobs: env
             .services
             .iter()
-            .filter_map(|s| s.metrics.as_ref().map(|m| (s.name.as_str(), m.path.as_str(), m.port)))
+            .filter_map(|s| {
+                let m = s.metrics.as_ref()?;
+                Some((s.name.clone(), m.path.clone(), m.port, s.name.clone()))
+            })
+            .chain(
+                env.datastores
+                    .iter()
+                    .filter(|d| d.exporter && d.external.is_none())
+                    .map(|d| {
+                        let (service, port, host) = operations::scrape_job(d);
+                        (service, "/metrics".to_string(), port, host)
+                    }),
+            )
             .collect(),
     };
     let mut files = vec![
@@ -168,8 +188,9 @@ struct ScrapeView<'a> {
     namespace: &'a str,
     /// The Alertmanager service Prometheus sends to, when the environment has alerting.
     alertmanager: Option<&'a str>,
-    /// (service, metrics path, metrics port)
-    jobs: Vec<(&'a str, &'a str, u16)>,
+    /// (service label, metrics path, metrics port, container name): an exporter reports as
+    /// its datastore.
+    jobs: Vec<(String, String, u16, String)>,
 }
 
 pub(crate) fn engine(engine: Engine) -> &'static str {

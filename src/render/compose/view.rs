@@ -22,7 +22,8 @@ pub struct Container {
     pub name: String,
     pub image: String,
     pub restart: &'static str,
-    /// Jobs: only `docker compose run` starts them.
+    /// On-demand containers (jobs, datastore backups and restores): only `docker compose run`
+    /// starts them.
     pub profiles: Vec<&'static str>,
     /// Container ports other containers call (documentation for Compose; nothing published).
     pub expose: Vec<u16>,

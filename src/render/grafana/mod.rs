@@ -6,6 +6,7 @@
 //! lays out the panels (`panels.rs`) and writes their `PromQL`. The rendered text is parsed
 //! and pretty-printed once, so the files diff well.
 
+mod datastores;
 mod overview;
 mod panels;
 mod service;
@@ -47,6 +48,11 @@ pub fn service_link(platform: &Platform, env: &Environment, namespace: &str, ser
         "/d/{}?var-namespace={namespace}&var-service={service}",
         service_dashboard_uid(platform, env)
     )
+}
+
+/// The environment's overview dashboard (its Datastores row is where a datastore alert leads).
+pub fn overview_link(platform: &Platform, env: &Environment) -> String {
+    format!("/d/{}", uid(&[platform.name.as_str(), env.name.as_str()]))
 }
 
 /// Every dashboard links to the three of its environment.

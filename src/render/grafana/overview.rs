@@ -17,6 +17,7 @@ pub(super) fn dashboard(
 ) -> Result<Dashboard, RenderError> {
     let mut layout = Layout::default();
     services_row(&mut layout, platform, env);
+    super::datastores::row(&mut layout, env);
     let frame = Frame {
         parts: &[&platform.name, &env.name],
         title: format!("{} / {} / overview", platform.name, env.name),

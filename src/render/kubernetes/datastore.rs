@@ -70,7 +70,7 @@ pub fn view<'a>(platform: &Platform, env: &Environment, datastore: &'a Datastore
         data_dir: DATA_DIR[usize::from(!postgres)],
         volumes: volumes(&scratch),
         probe,
-        policy: network::datastore_policy(env, &datastore.name, datastore.port()),
+        policy: network::datastore_policy(env, datastore),
         meta,
         datastore,
     };

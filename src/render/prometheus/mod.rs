@@ -12,6 +12,7 @@
 //! written out literally (multi-line ones as block scalars).
 
 mod alerts;
+mod datastores;
 mod info;
 mod jobs;
 mod policy;
@@ -73,7 +74,9 @@ impl Rule {
 
 /// Every rule group of one environment, empty groups left out. Every alert links the service
 /// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host,
-/// or a URL with `dashboard_base`), and takes the `[alerts]` policy (see `policy`).
+/// or a URL with `dashboard_base`) — a datastore alert, whose aggregated result carries no such
+/// labels, links the overview with its Datastores row — and takes the `[alerts]` policy (see
+/// `policy`).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
     let mut slo = slo::rules(platform, env);
@@ -91,12 +94,19 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         ("alerts", None, alerts::rules(platform, env)),
         ("custom", None, policy::custom(platform, env)),
         ("jobs", None, jobs::rules(platform, env)),
+        ("datastores", None, datastores::rules(platform, env)),
     ];
-    let dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
+    let service_dashboard = grafana::service_link(platform, env, "{{ $labels.namespace }}", "{{ $labels.service }}");
+    let overview = grafana::overview_link(platform, env);
     groups
         .into_iter()
         .filter(|(_, _, rules)| !rules.is_empty())
         .map(|(name, interval, mut rules)| {
+            let dashboard = if name == "datastores" {
+                &overview
+            } else {
+                &service_dashboard
+            };
             for rule in rules.iter_mut().filter(|r| r.alert.is_some()) {
                 rule.annotations.insert("dashboard_url".into(), dashboard.clone());
             }
@@ -131,11 +141,17 @@ pub fn render(
     platform: &Platform,
     env: &Environment,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let scraped: Vec<&str> = env
+    let scraped: Vec<String> = env
         .services
         .iter()
         .filter(|s| s.metrics.is_some())
-        .map(|s| s.name.as_str())
+        .map(|s| s.name.clone())
+        .chain(
+            env.datastores
+                .iter()
+                .filter(|d| d.exporter)
+                .map(|d| format!("{}-exporter", d.name)),
+        )
         .collect();
     let scrape = render_template(
         templates,
