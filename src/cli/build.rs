@@ -47,11 +47,11 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
+    compilation.platform.source = spec_name(&options.spec);
     super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
-    let spec_name = spec_name(&options.spec);
     if let (Some(dir), false) = (&options.out, options.check) {
-        return write(dir, &compilation.platform, &scope, &spec_name);
+        return write(dir, &compilation.platform, &scope);
     }
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {
@@ -60,7 +60,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         crate::render::Targets::ALL
     };
     let mut files = crate::render_targets(&compilation.platform, targets).map_err(internal)?;
-    crate::emit::mark_generated(&mut files, &spec_name);
+    crate::emit::mark_generated(&mut files, &compilation.platform.source);
     match &options.out {
         None => {
             for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {
@@ -86,7 +86,7 @@ fn internal(failure: crate::Failure) -> anyhow::Error {
 /// Writes the tree under `dir`, one environment folder at a time: a thread renders and
 /// verifies the next folder while this one stages the last (a rendezvous channel: at most two
 /// folders are in memory), so the whole tree is never held at once.
-fn write(dir: &Path, platform: &Platform, scope: &Scope, spec_name: &str) -> anyhow::Result<ExitCode> {
+fn write(dir: &Path, platform: &Platform, scope: &Scope) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let written = std::thread::scope(|threads| {
         // `None` ends the stream: a renderer that dies without sending it must not look like
@@ -95,7 +95,7 @@ fn write(dir: &Path, platform: &Platform, scope: &Scope, spec_name: &str) -> any
         threads.spawn(move || {
             for folder in crate::render_folders(platform, crate::render::Targets::ALL) {
                 let folder = folder.map(|mut files| {
-                    crate::emit::mark_generated(&mut files, spec_name);
+                    crate::emit::mark_generated(&mut files, &platform.source);
                     files
                 });
                 let failed = folder.is_err();

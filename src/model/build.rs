@@ -51,6 +51,7 @@ pub fn build(spec: &RawSpec, environments: &[EnvView], dir: &std::path::Path) ->
         environments: crate::parallel::map(environments, |env| environment(spec, env, dir))
             .into_iter()
             .collect::<Result<_>>()?,
+        source: String::new(),
     })
 }
 
