@@ -50,3 +50,6 @@ expect bad-label.yaml 'metadata.labels'
 grep -E '^ok \.ci/apiserver-broken/good\.yaml' "$work/broken.log" >/dev/null \
   || { echo "FAIL: the valid control object was not accepted"; exit 1; }
 echo "ok   the valid control object was accepted"
+
+echo "--- the README's kubectl commands against a real API server"
+bash .ci/operator-steps.sh "$PLATC"

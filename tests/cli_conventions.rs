@@ -204,17 +204,49 @@ fn version_names_the_git_commit_when_built_from_git() {
     let output = platc(&["--version"]);
     assert_eq!(output.status.code(), Some(0));
     let version = text(&output.stdout);
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
+    let Some(head) = git(&["rev-parse", "--short=12", "HEAD"]) else {
+        assert_eq!(version, format!("platc {}\n", env!("CARGO_PKG_VERSION")));
+        return;
+    };
+    let built = version
+        .strip_prefix(&format!("platc {} (", env!("CARGO_PKG_VERSION")))
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("built from git, the version names a commit: {version}"));
+    if built == head {
+        return;
+    }
+    // HEAD moved after cargo built this binary (a commit or checkout while the tests ran):
+    // build.rs is not to blame then, but the binary must still name a real commit. HEAD must
+    // really have moved since the build; otherwise build.rs failed to rerun.
+    let moved_at: u64 = git(&["log", "-g", "-1", "--format=%gd", "--date=unix", "HEAD"])
+        .and_then(|entry| entry.strip_prefix("HEAD@{")?.strip_suffix('}')?.parse().ok())
+        .expect("HEAD has a reflog");
+    let built_at = fs::metadata(env!("CARGO_BIN_EXE_platc"))
+        .and_then(|meta| meta.modified())
+        .expect("the binary has a modification time")
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    assert!(
+        moved_at + 1 >= built_at,
+        "`platc --version` names {built}, HEAD is {head} and has not moved since the build: build.rs did not rerun"
+    );
+    assert!(
+        git(&["rev-parse", "--verify", "--quiet", &format!("{built}^{{commit}}")]).is_some(),
+        "{built} is a commit of this repository"
+    );
+}
+
+/// The trimmed stdout of a git command in the crate's folder, if it succeeds.
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .ok()
         .filter(|out| out.status.success())
-        .map(|out| text(&out.stdout).trim().to_string());
-    match commit {
-        Some(commit) => assert_eq!(version, format!("platc {} ({commit})\n", env!("CARGO_PKG_VERSION"))),
-        None => assert_eq!(version, format!("platc {}\n", env!("CARGO_PKG_VERSION"))),
-    }
+        .map(|out| text(&out.stdout).trim().to_string())
+        .filter(|out| !out.is_empty())
 }
 
 #[test]
@@ -272,6 +304,7 @@ fn generated_files_say_so_and_the_stream_names_each_file() {
         env!("CARGO_PKG_VERSION")
     );
     let mut yaml_files = 0;
+    let mut json_files = 0;
     let mut streamed_files = 0;
     let mut pending = vec![out.clone()];
     while let Some(folder) = pending.pop() {
@@ -279,6 +312,16 @@ fn generated_files_say_so_and_the_stream_names_each_file() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                // JSON has no comments: a dashboard carries the same facts in its description.
+                json_files += 1;
+                let dashboard: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+                let description = dashboard["description"].as_str().unwrap_or_default();
+                assert!(
+                    description.ends_with(header.trim_start_matches("# ").trim_end()),
+                    "{}: {description}",
+                    path.display()
+                );
             } else if path.extension().is_some_and(|ext| ext == "yaml") {
                 yaml_files += 1;
                 let relative = path.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
@@ -291,6 +334,7 @@ fn generated_files_say_so_and_the_stream_names_each_file() {
         }
     }
     assert!(yaml_files > 10, "kubernetes and prometheus files: {yaml_files}");
+    assert!(json_files >= 6, "three dashboards per environment: {json_files}");
     let stream = text(&platc(&["build", &spec]).stdout);
     let sources = stream
         .lines()

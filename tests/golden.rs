@@ -30,10 +30,12 @@ fn cases() -> Vec<(String, PathBuf)> {
 
 fn render(spec: &Path) -> BTreeMap<String, String> {
     let text = fs::read_to_string(spec).unwrap();
-    let compilation = match platc::compile_in(&text, spec.parent().unwrap()) {
+    let mut compilation = match platc::compile_in(&text, spec.parent().unwrap()) {
         Ok(compilation) => compilation,
         Err(failure) => panic!("{} does not compile: {failure:?}", spec.display()),
     };
+    // As `platc build` names the spec in generated files (dashboards' descriptions).
+    compilation.platform.source = spec.file_name().unwrap().to_string_lossy().into_owned();
     let files = platc::render(&compilation.platform).unwrap_or_else(|f| panic!("{}: {f:?}", spec.display()));
     files.into_iter().map(|f| (f.path, f.contents)).collect()
 }

@@ -46,6 +46,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if failed(&compilation.warnings, options.deny_warnings) {
         return Ok(ExitCode::from(1));
     }
+    compilation.platform.source = spec_name(&options.spec);
     super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
     // The stdout stream is Kubernetes YAML only: render nothing else.
@@ -58,7 +59,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         crate::Failure::Internal(message) => report::internal(&message),
         crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
     })?;
-    crate::emit::mark_generated(&mut files, &spec_name(&options.spec));
+    crate::emit::mark_generated(&mut files, &compilation.platform.source);
     match &options.out {
         None => {
             for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {

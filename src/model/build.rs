@@ -52,6 +52,7 @@ pub fn build(spec: &RawSpec, environments: &[EnvView], dir: &std::path::Path) ->
             .iter()
             .map(|env| environment(spec, env, dir))
             .collect::<Result<_>>()?,
+        source: String::new(),
     })
 }
 

@@ -32,6 +32,9 @@ pub struct Platform {
     pub metrics: MetricConventions,
     pub alerts: AlertThresholds,
     pub environments: Vec<Environment>,
+    /// The spec's file name as generated files name it (no folder, so output does not depend
+    /// on where the spec was built from); set by whoever read the file, empty when unknown.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

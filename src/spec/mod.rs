@@ -8,17 +8,24 @@
 
 pub mod alerting;
 pub mod cron;
+pub mod datastore;
 pub mod promql;
 pub mod raw;
 pub mod reference;
+pub mod scaling;
 pub mod schedule;
+pub mod schema;
+pub mod service;
 mod shape;
 mod spanned;
 pub mod values;
 pub mod workload;
 
 pub use alerting::*;
+pub use datastore::*;
 pub use raw::*;
+pub use scaling::*;
+pub use service::*;
 pub use spanned::{Span, Spanned};
 pub use workload::*;
 
@@ -37,61 +44,9 @@ pub struct Document<'a> {
     pub recovered: Vec<Diagnostic>,
 }
 
-/// The JSON Schema of the spec, generated from the same types that read it, made for
-/// editors: a title and `$id`, and optional keys typed as what they hold (TOML has no null,
-/// so `[T, "null"]` would only mislead).
+/// The JSON Schema of the spec (see `schema`), as `platc schema` prints it.
 pub fn json_schema() -> serde_json::Value {
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<RawSpec>();
-    let mut schema = serde_json::to_value(schema).unwrap_or_default();
-    if let Some(root) = schema.as_object_mut() {
-        root.insert("$id".into(), SCHEMA_ID.into());
-        root.insert("title".into(), "platc platform spec".into());
-    }
-    drop_nulls(&mut schema);
-    schema
-}
-
-/// The schema's `$id`: a name, not a download location (`platc schema` prints the schema).
-pub const SCHEMA_ID: &str = "urn:platc:spec:v1";
-
-fn is_null(schema: &serde_json::Value) -> bool {
-    schema.get("type").and_then(serde_json::Value::as_str) == Some("null")
-}
-
-/// Removes the `null` alternative of every optional value.
-fn drop_nulls(schema: &mut serde_json::Value) {
-    use serde_json::Value;
-    match schema {
-        Value::Object(map) => {
-            if let Some(Value::Array(types)) = map.get_mut("type") {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let only = types.remove(0);
-                    map.insert("type".into(), only);
-                }
-            }
-            if let Some(Value::Array(branches)) = map.get("anyOf") {
-                let real: Vec<Value> = branches.iter().filter(|b| !is_null(b)).cloned().collect();
-                if real.len() == 1
-                    && let Some(Value::Object(branch)) = real.into_iter().next()
-                {
-                    map.remove("anyOf");
-                    for (key, value) in branch {
-                        map.entry(key).or_insert(value);
-                    }
-                } else if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
-                    branches.retain(|b| !is_null(b));
-                }
-            }
-            for value in map.values_mut() {
-                drop_nulls(value);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
-        _ => {}
-    }
+    schema::json_schema().clone()
 }
 
 pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
@@ -99,7 +54,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
     }
-    let shape = shape::check(&json_schema(), &root);
+    let shape = shape::check(schema::json_schema(), &root);
     let mut problems = shape.problems;
     problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     let mut root = root;

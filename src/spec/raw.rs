@@ -1,4 +1,5 @@
-//! The spec as written: every table of SPEC.md §1–3 as a serde type.
+//! The spec as written: every table of SPEC.md §1–3 as a serde type (services in `service`,
+//! autoscaling, disruption and SLOs in `scaling`, the v2 workload tables in `workload`).
 //!
 //! Almost everything is optional here because environment overrides are partial tables
 //! of the same shape; what must be present on the *effective* value (a service's image,
@@ -12,65 +13,91 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::alerting::{RawAlerting, RawCustomAlert};
+use super::datastore::RawDatastore;
+use super::scaling::{RawAutoscale, RawDisruption, RawSlo};
+use super::schema::{DURATION, NAME, NAME_LENGTH, QUANTITY, WARNING_CODE, named_keys};
+use super::service::RawService;
 use super::spanned::Spanned;
-use super::workload::{RawController, RawJob, RawMigrate, RawServiceAccount, Select, Spread};
+use super::workload::{RawController, RawJob};
 
 pub type Map<T> = BTreeMap<String, T>;
 pub type Text = Spanned<String>;
 
-/// A platform spec (SPEC.md contract v1).
+/// A platform spec (SPEC.md): one platform, its environments, tiers, services, jobs,
+/// datastores and alerts.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpec {
+    /// The platform's name and the labels every object carries (required table).
     pub platform: RawPlatform,
-    /// Deployment targets, one namespace each.
+    /// Deployment targets by name, one namespace each; at least one is needed. Example:
+    /// `[environments.production]`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub environments: Map<RawEnvironment>,
-    /// Classes of service that carry defaults.
+    /// Classes of service by name that carry defaults for the services naming them in `tier`.
+    /// Example: `[tiers.critical]`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub tiers: Map<RawTier>,
-    /// The public HTTP entry point.
+    /// The public HTTP entry point that serves the services' `routes`. Default: none (no
+    /// Ingress object).
     pub ingress: Option<RawIngress>,
-    /// The workloads.
+    /// The long-running workloads by name (`image` required). Example: `[services.api]`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub services: Map<RawService>,
-    /// Scheduled workloads.
+    /// Scheduled workloads by name, each a `CronJob` (`schedule` and `image` required).
+    /// Example: `[jobs.nightly-report]`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub jobs: Map<RawJob>,
-    /// `PostgreSQL` and Redis, in-cluster or external.
+    /// `PostgreSQL` and Redis by name, in-cluster or external (`engine` required). Example:
+    /// `[datastores.postgres]`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub datastores: Map<RawDatastore>,
-    /// Thresholds of the standard alerts.
+    /// Thresholds, severities, runbooks and custom rules of the generated alerts. Default:
+    /// the built-in thresholds.
     pub alerts: Option<RawAlerts>,
-    /// Alertmanager receivers and routes.
+    /// Alertmanager receivers and routes: who is told about alerts. Default: none (no
+    /// Alertmanager configuration).
     pub alerting: Option<RawAlerting>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlatform {
+    /// The platform's name: a DNS-1035 label that prefixes default namespaces. Required.
+    /// Example: `"quizmentor"`.
+    #[schemars(pattern(NAME), length(max = NAME_LENGTH))]
     pub name: Text,
-    /// Team label on every object and alert.
+    /// Team label (`team`) on every object and alert, a Kubernetes label value. Default:
+    /// none. Example: `"platform"`.
     pub team: Option<Text>,
-    /// Extra labels on every object.
+    /// Extra labels on every object. Default: none. Example: `{ "cost-center" = "learning" }`.
     pub labels: Option<Map<Text>>,
-    /// Also emit `ServiceMonitor`, `PrometheusRule` and dashboard `ConfigMaps`.
+    /// `true` also emits `ServiceMonitor`, `PrometheusRule` and dashboard `ConfigMaps` for
+    /// the Prometheus operator. Default `false`.
     pub prometheus_operator: Option<Spanned<bool>>,
-    /// How services expose RED metrics.
+    /// How services expose RED metrics: the metric names the alerts and dashboards query.
+    /// Default: the names below.
     pub metrics: Option<RawMetricConventions>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetricConventions {
-    /// Request counter (default `http_requests_total`).
+    /// Request counter, with a `code` label. Default `"http_requests_total"`.
     pub requests: Option<Text>,
-    /// Regex on the `code` label that marks an error (default `5..`).
+    /// Regex on the `code` label that marks an error. Default `"5.."`. Example: `"5..|429"`.
     pub error_status: Option<Text>,
-    /// Latency histogram base name (default `http_request_duration_seconds`).
+    /// Latency histogram base name (`_bucket` is appended). Default
+    /// `"http_request_duration_seconds"`.
     pub latency: Option<Text>,
 }
 
+/// What an environment is rendered for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
@@ -81,370 +108,183 @@ pub enum Target {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
-    /// Default `<platform>-<env>`.
+    /// The Kubernetes namespace. Default `"<platform>-<env>"`. Example: `"quizmentor-prod"`.
     pub namespace: Option<Text>,
-    /// Namespace labels.
+    /// Labels on the namespace. Default: none. Example: `{ "cost-center" = "learning" }`.
     pub labels: Option<Map<Text>>,
-    /// Default `["kubernetes"]`.
+    /// What to render this environment for: `"kubernetes"` and/or `"compose"`. Default
+    /// `["kubernetes"]`. Example: `["compose"]`.
     pub targets: Option<Spanned<Vec<Spanned<Target>>>>,
-    /// Default true; false turns every critical alert of this environment into a warning.
+    /// `false` turns every critical alert of this environment into a warning. Default `true`.
     pub paging: Option<Spanned<bool>>,
+    /// A `ResourceQuota` that must hold the platform at full scale (E0070). Default: none.
     pub quota: Option<Spanned<RawQuota>>,
-    /// `LimitRange` defaults and the fallback for services that set no resources.
+    /// `LimitRange` defaults, and the resources of services that set none. Default: none.
+    /// Example: `{ cpu = "100m", memory = "128Mi" }`.
     pub container_defaults: Option<Spanned<RawResources>>,
-    /// Default true: a Compose environment also runs Prometheus and Grafana.
+    /// `true`: a Compose environment also runs Prometheus and Grafana loaded with the
+    /// generated rules and dashboards. Default `true`.
     pub monitoring: Option<Spanned<bool>>,
-    /// The Prometheus that rollout analyses query (default
-    /// `http://prometheus-operated.monitoring.svc:9090`).
+    /// The Prometheus that rollout analyses query. Default
+    /// `"http://prometheus-operated.monitoring.svc:9090"`.
     pub prometheus_url: Option<Text>,
+    /// Keys of `[ingress]` set for this environment only. Example: `{ host = "api.staging.example.com" }`.
     pub ingress: Option<RawIngress>,
+    /// Tiers' keys set for this environment only, by tier name. Example:
+    /// `[environments.staging.tiers.critical]` with `replicas = 1`.
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub tiers: Option<Map<RawTier>>,
+    /// Services' keys set for this environment only, by service name. Example:
+    /// `[environments.staging.services.api]` with `replicas = 1`.
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub services: Option<Map<RawService>>,
+    /// Jobs' keys set for this environment only, by job name. Example: `{ suspend = true }`.
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub jobs: Option<Map<RawJob>>,
+    /// Datastores' keys set for this environment only, by datastore name. Example:
+    /// `{ storage = "50Gi" }`.
+    #[schemars(extend("propertyNames" = named_keys()))]
     pub datastores: Option<Map<RawDatastore>>,
-    /// Merged over `[alerting]`.
+    /// Keys of `[alerting]` set for this environment only, merged over it. Example:
+    /// `{ routes = { critical = "team-chat" } }`.
     pub alerting: Option<RawAlerting>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuota {
+    /// Total CPU requests allowed, a quantity. Default: no limit. Example: `"100"`.
+    #[schemars(pattern(QUANTITY))]
     pub requests_cpu: Option<Text>,
+    /// Total memory requests allowed, a quantity. Default: no limit. Example: `"200Gi"`.
+    #[schemars(pattern(QUANTITY))]
     pub requests_memory: Option<Text>,
+    /// Total CPU limits allowed, a quantity. Default: no limit. Example: `"200"`.
+    #[schemars(pattern(QUANTITY))]
     pub limits_cpu: Option<Text>,
+    /// Total memory limits allowed, a quantity. Default: no limit. Example: `"400Gi"`.
+    #[schemars(pattern(QUANTITY))]
     pub limits_memory: Option<Text>,
+    /// Pods allowed. Default: no limit. Example: `50`.
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub pods: Option<Spanned<i64>>,
+    /// `PersistentVolumeClaims` allowed. Default: no limit. Example: `10`.
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub pvcs: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResources {
+    /// CPU request, a Kubernetes quantity. Default: the environment's `container_defaults`,
+    /// else `"100m"`. Example: `"250m"`.
+    #[schemars(pattern(QUANTITY))]
     pub cpu: Option<Text>,
+    /// Memory request, a Kubernetes quantity. Default: the environment's
+    /// `container_defaults`, else `"128Mi"`. Example: `"512Mi"`.
+    #[schemars(pattern(QUANTITY))]
     pub memory: Option<Text>,
+    /// CPU limit, at least the request (E0021). Default `"500m"`, or the request when it is
+    /// larger. Example: `"1"`.
+    #[schemars(pattern(QUANTITY))]
     pub cpu_limit: Option<Text>,
+    /// Memory limit, at least the request (E0021). Default `"512Mi"`, or the request when it
+    /// is larger. Example: `"1Gi"`.
+    #[schemars(pattern(QUANTITY))]
     pub memory_limit: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTier {
+    /// Replicas of the tier's services. Default: autoscale's `min`, else 1. Example: `3`.
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub replicas: Option<Spanned<i64>>,
+    /// A `HorizontalPodAutoscaler` for the tier's services. Default: none. Example:
+    /// `{ min = 3, max = 10, cpu = 70 }`.
     pub autoscale: Option<Spanned<RawAutoscale>>,
+    /// A `PodDisruptionBudget` for the tier's services. Default: none. Example:
+    /// `{ max_unavailable = 1 }`.
     pub disruption: Option<Spanned<RawDisruption>>,
+    /// Requests and limits of the tier's services. Default: the environment's
+    /// `container_defaults`.
     pub resources: Option<RawResources>,
-    /// false: this tier's alerts never page.
+    /// `false`: this tier's alerts never page. Default `true`.
     pub paging: Option<Spanned<bool>>,
+    /// Service-level objectives of the tier's services. Default: none. Example:
+    /// `{ availability = 99.9 }`.
     pub slo: Option<Spanned<RawSlo>>,
-    /// Warning codes accepted for every service of the tier, e.g. `["W0003"]`.
+    /// Warning codes accepted for every service of the tier. Default: none. Example:
+    /// `["W0003"]`.
+    #[schemars(inner(pattern(WARNING_CODE)))]
     pub allow: Option<Vec<Text>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawAutoscale {
-    pub min: Option<Spanned<i64>>,
-    pub max: Option<Spanned<i64>>,
-    /// Target CPU utilisation, percent of the request.
-    pub cpu: Option<Spanned<f64>>,
-    /// Target memory utilisation, percent of the request.
-    pub memory: Option<Spanned<f64>>,
-    /// Target requests per second per pod.
-    pub rps: Option<Spanned<f64>>,
-    pub scale_up: Option<RawScaling>,
-    pub scale_down: Option<RawScaling>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawScaling {
-    /// Stabilization window.
-    pub window: Option<Text>,
-    /// At most this percent of the current replicas per period.
-    pub percent: Option<Spanned<i64>>,
-    /// At most this many pods per period.
-    pub pods: Option<Spanned<i64>>,
-    pub period: Option<Text>,
-    /// Which policy wins: `max` (default), `min`, or `disabled` (no scaling this way).
-    pub select: Option<Spanned<Select>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawDisruption {
-    pub min_available: Option<Spanned<IntOrText>>,
-    pub max_unavailable: Option<Spanned<IntOrText>>,
-}
-
-/// An integer or a string such as `"50%"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum IntOrText {
-    Int(i64),
-    Text(String),
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSlo {
-    /// Whole days from 1d to 90d (default `30d`).
-    pub window: Option<Text>,
-    /// Percent of requests that succeed.
-    pub availability: Option<Spanned<f64>>,
-    pub latency: Option<RawLatencySlo>,
-    /// Percents of the error budget consumed that each raise `SLOErrorBudgetConsumed`.
-    pub budget_alerts: Option<Spanned<Vec<Spanned<f64>>>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawLatencySlo {
-    /// Percent of requests faster than `threshold`.
-    pub objective: Option<Spanned<f64>>,
-    pub threshold: Option<Text>,
-}
-
-/// `false` turns scraping off; a table sets the port and path.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(untagged)]
-pub enum RawMetrics {
-    Enabled(bool),
-    Endpoint(RawMetricsEndpoint),
-}
-
-/// By hand, not `untagged`: serde buffers untagged input, which loses the spans inside.
-impl<'de> Deserialize<'de> for RawMetrics {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RawMetrics;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a boolean or a table { port, path }")
-            }
-            fn visit_bool<E>(self, enabled: bool) -> Result<RawMetrics, E> {
-                Ok(RawMetrics::Enabled(enabled))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawMetrics, A::Error> {
-                let endpoint = RawMetricsEndpoint::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawMetrics::Endpoint(endpoint))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawMetricsEndpoint {
-    pub port: Option<Spanned<i64>>,
-    pub path: Option<Text>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawProbes {
-    pub liveness: Option<Text>,
-    pub readiness: Option<Text>,
-    pub startup: Option<Text>,
-    /// An exec check: used where no HTTP path is given, and as the Compose healthcheck.
-    pub command: Option<Spanned<Vec<String>>>,
-    /// Durations and the failure count, for every probe of the service.
-    pub period: Option<Text>,
-    pub timeout: Option<Text>,
-    pub initial_delay: Option<Text>,
-    pub failures: Option<Spanned<i64>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawService {
-    /// Container image reference (required).
-    pub image: Option<Text>,
-    pub tier: Option<Text>,
-    /// The HTTP port; none makes a worker with no Service, route or HTTP probes.
-    pub port: Option<Spanned<i64>>,
-    /// The port the Service exposes (default `port`).
-    pub service_port: Option<Spanned<i64>>,
-    /// Extra named ports: container port, Service port, callers' `NetworkPolicy`.
-    pub ports: Option<Map<Spanned<i64>>>,
-    pub metrics: Option<Spanned<RawMetrics>>,
-    pub probes: Option<RawProbes>,
-    pub resources: Option<RawResources>,
-    pub replicas: Option<Spanned<i64>>,
-    pub autoscale: Option<Spanned<RawAutoscale>>,
-    pub disruption: Option<Spanned<RawDisruption>>,
-    /// Plain environment variables.
-    pub env: Option<Map<Text>>,
-    /// Variables read from Secrets: `NAME = "<secret>/<key>"`.
-    pub secrets: Option<Map<Text>>,
-    /// `true`: every secret is a read-only file and `<NAME>_FILE` holds its path.
-    pub secret_files: Option<Spanned<bool>>,
-    /// Services and datastores this service calls.
-    pub uses: Option<Vec<Text>>,
-    /// `"<CIDR>:<port>"` rules to outside the platform.
-    pub egress: Option<Vec<Text>>,
-    /// HTTP path prefixes served through the ingress.
-    pub routes: Option<Vec<Text>>,
-    /// Command run to completion before the service starts, or `{ command, image }`.
-    pub migrate: Option<Spanned<RawMigrate>>,
-    /// How long the pod gets to shut down (default `30s`).
-    pub termination_grace: Option<Text>,
-    /// `node` (default), `zone` or `none`.
-    pub spread: Option<Spanned<Spread>>,
-    pub service_account: Option<RawServiceAccount>,
-    /// Secrets holding private registry credentials.
-    pub image_pull_secrets: Option<Vec<Text>>,
-    /// `{ "<absolute container path>" = "<file relative to the spec>" }`: read-only files.
-    pub files: Option<Map<Text>>,
-    pub command: Option<Spanned<Vec<String>>>,
-    pub args: Option<Spanned<Vec<String>>>,
-    /// Paths that stay writable (default `["/tmp"]`).
-    pub writable: Option<Vec<Text>>,
-    /// Default 10001.
-    pub run_as_user: Option<Spanned<i64>>,
-    pub node_selector: Option<Map<Text>>,
-    /// `"<key>=<value>:<Effect>"`.
-    pub tolerations: Option<Vec<Text>>,
-    pub labels: Option<Map<Text>>,
-    pub annotations: Option<Map<Text>>,
-    pub slo: Option<Spanned<RawSlo>>,
-    /// Progressive delivery through Argo Rollouts instead of a rolling update.
-    pub rollout: Option<Spanned<RawRollout>>,
-    /// Warning codes accepted for this service, e.g. `["W0003"]`; replaces its tier's list.
-    pub allow: Option<Vec<Text>>,
-}
-
-/// `{ strategy = "canary", steps, pause, analysis }` or
-/// `{ strategy = "blue-green", auto_promote, analysis }`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawRollout {
-    /// `canary` or `blue-green` (required).
-    pub strategy: Option<Spanned<Strategy>>,
-    /// Canary: the new version's share of traffic at each step, in percent, strictly
-    /// increasing within (0, 100) (default `[25, 50, 75]`).
-    pub steps: Option<Spanned<Vec<Spanned<i64>>>>,
-    /// Canary: how long each step holds (a duration); without it every step waits for
-    /// `kubectl argo rollouts promote`.
-    pub pause: Option<Text>,
-    /// Blue-green: switch traffic to the new version without a manual promotion (default true).
-    pub auto_promote: Option<Spanned<bool>>,
-    /// Judge the new version by the availability SLO: abort when it burns the error budget
-    /// faster than the fast-page rate (needs an availability SLO).
-    pub analysis: Option<Spanned<bool>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    Canary,
-    BlueGreen,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    Postgres,
-    Redis,
-}
-
-/// A scalar engine setting.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Scalar {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawDatastore {
-    /// `postgres` or `redis` (required).
-    pub engine: Option<Spanned<Engine>>,
-    /// Image tag of the official image.
-    pub version: Option<Text>,
-    pub storage: Option<Text>,
-    pub storage_class: Option<Text>,
-    pub resources: Option<RawResources>,
-    /// Secret holding the password under key `password`.
-    pub secret: Option<Text>,
-    pub database: Option<Text>,
-    pub user: Option<Text>,
-    /// postgresql.conf / redis.conf keys.
-    pub settings: Option<Map<Spanned<Scalar>>>,
-    /// `"host:port"`: not run by the platform, only addressed.
-    pub external: Option<Text>,
-    /// Default true where the environment is monitored: the engine's Prometheus exporter.
-    pub exporter: Option<Spanned<bool>>,
-    pub backup: Option<Spanned<RawBackup>>,
-    /// postgres only: `"cloudnative-pg"` runs it as a `CloudNativePG` `Cluster`.
-    pub operator: Option<Text>,
-    /// Operator only: `PostgreSQL` instances (default 1).
-    pub instances: Option<Spanned<i64>>,
-    /// Operator only: a `PgBouncer` `Pooler` in front of the primary.
-    pub pooler: Option<Spanned<RawPooler>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawBackup {
-    /// Five-field cron schedule (required).
-    pub schedule: Option<Text>,
-    /// Backups kept (default 7).
-    pub keep: Option<Spanned<i64>>,
-    /// `"s3://bucket/prefix"` or `"volume"` (required).
-    pub to: Option<Text>,
-    /// S3: Secret with `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`.
-    pub credentials: Option<Text>,
-    /// S3: endpoint URL of an S3-compatible store.
-    pub endpoint: Option<Text>,
-    /// Volume: size of the backup claim (default 10Gi).
-    pub size: Option<Text>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawPooler {
-    /// `PgBouncer` pods (default 2).
-    pub instances: Option<Spanned<i64>>,
-    /// `"session"` or `"transaction"` (default).
-    pub mode: Option<Text>,
-    pub max_client_conn: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIngress {
-    /// Default `nginx`.
+    /// The `IngressClass`. Default `"nginx"`. Example: `"traefik"`.
     pub class: Option<Text>,
+    /// The public host the services' `routes` are served on (needed for routes: E0090).
+    /// Default: none. Example: `"api.quizmentor.com"`.
     pub host: Option<Text>,
+    /// Secret holding the TLS certificate of `host`. Default: none (HTTP only). Example:
+    /// `"quizmentor-tls"`.
     pub tls_secret: Option<Text>,
+    /// cert-manager `ClusterIssuer` that issues `tls_secret`. Default: none. Example:
+    /// `"letsencrypt-prod"`.
     pub cluster_issuer: Option<Text>,
+    /// Requests per second allowed per client IP. Default: no limit. Example: `10`.
+    #[schemars(range(min = 1, max = 1_000_000))]
     pub rate_limit_rps: Option<Spanned<i64>>,
+    /// Largest request body (nginx size). Default: the controller's (1m). Example: `"10m"`.
     pub body_size: Option<Text>,
+    /// Origins allowed by CORS. Default: none (CORS off). Example: `["https://quizmentor.com"]`.
     pub cors_origins: Option<Vec<Text>>,
-    /// Where the ingress controller's pods run.
+    /// Where the ingress controller's pods run, for the `NetworkPolicies` that admit them.
+    /// Default: namespace `ingress-nginx`.
     pub controller: Option<RawController>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlerts {
+    /// Ratio of failed requests that raises `HighErrorRate`, in (0, 1]. Default `0.05`.
+    /// Example: `0.01`.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub error_rate: Option<Spanned<f64>>,
+    /// 95th-percentile latency that raises `HighLatency`, a duration. Default `"500ms"`.
+    /// Example: `"300ms"`.
+    #[schemars(pattern(DURATION))]
     pub latency_p95: Option<Text>,
-    /// Restarts per 15 minutes.
+    /// Restarts per 15 minutes that raise `PodCrashLooping` (0: any restart). Default 3.
+    /// Example: `0`.
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub restarts: Option<Spanned<i64>>,
+    /// Ratio of the CPU limit that raises `HighCPUUsage`, in (0, 1]. Default `0.9`.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub cpu: Option<Spanned<f64>>,
+    /// Ratio of the memory limit that raises `HighMemoryUsage`, in (0, 1]. Default `0.9`.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub memory: Option<Spanned<f64>>,
+    /// Ratio of a volume's capacity that raises `DiskSpaceLow`, in (0, 1]. Default `0.85`.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub disk: Option<Spanned<f64>>,
+    /// How long a service is down before `ServiceDown` fires, a duration. Default `"5m"`.
+    /// Example: `"5m"`.
+    #[schemars(pattern(DURATION))]
     pub down_for: Option<Text>,
-    /// Every alert gets `runbook_url = <runbook_base>/<alertname>`.
+    /// Every alert gets `runbook_url = <runbook_base>/<alertname>`. Default: none. Example:
+    /// `"https://runbooks.example.com"`.
     pub runbook_base: Option<Text>,
-    /// Grafana URL: every alert links its service's dashboard.
+    /// Grafana URL: every alert links its service's dashboard. Default: none. Example:
+    /// `"https://grafana.example.com"`.
     pub dashboard_base: Option<Text>,
-    /// Severity per alert name, over the built-in one.
+    /// Severity per alert name, `"critical"` or `"warning"`, over the built-in one. Default:
+    /// none. Example: `{ HighLatency = "critical" }`.
+    #[schemars(extend("additionalProperties" = { "type": "string", "pattern": "^(critical|warning)$" }))]
     pub severity: Option<Map<Text>>,
+    /// Rules the platform does not know, by alert name. Default: none. Example:
+    /// `[alerts.custom.QueueBacklog]`.
     pub custom: Option<Map<Spanned<RawCustomAlert>>>,
 }

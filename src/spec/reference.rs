@@ -53,6 +53,46 @@ fn type_name(schema: &Schema) -> Option<&str> {
     direct.or_else(optional)?.strip_prefix("#/$defs/")
 }
 
+/// The value rules a schema states (ranges, patterns, lengths), in words.
+fn limits(schema: &Schema) -> String {
+    let bound = |key: &str| schema.get(key).and_then(Schema::as_f64);
+    let number = |value: f64| format!("{}", (value * 100.0).round() / 100.0);
+    let mut rules = Vec::new();
+    match (
+        bound("minimum"),
+        bound("exclusiveMinimum"),
+        bound("maximum"),
+        bound("exclusiveMaximum"),
+    ) {
+        (Some(low), _, Some(high), _) => rules.push(format!("{}–{}", number(low), number(high))),
+        (None, None, None, None) => {}
+        (low, low_open, high, high_open) => {
+            let left = low
+                .map(|l| format!("[{}", number(l)))
+                .or_else(|| low_open.map(|l| format!("({}", number(l))));
+            let right = high
+                .map(|h| format!("{}]", number(h)))
+                .or_else(|| high_open.map(|h| format!("{})", number(h))));
+            rules.push(format!(
+                "in {}, {}",
+                left.unwrap_or_else(|| "(−∞".into()),
+                right.unwrap_or_else(|| "∞)".into())
+            ));
+        }
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Schema::as_str) {
+        rules.push(format!("matching `{pattern}`"));
+    }
+    if let Some(length) = schema.get("maxLength").and_then(Schema::as_u64) {
+        rules.push(format!("at most {length} characters"));
+    }
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", rules.join(", "))
+    }
+}
+
 fn heading(path: &str) -> String {
     if path.is_empty() {
         "Top level".to_string()
@@ -91,16 +131,19 @@ impl<'s> Writer<'s> {
         schema
     }
 
-    fn table(&mut self, path: &str, schema: &'s Schema) {
-        let schema = self.resolve(schema);
+    /// One section; `place` is the schema where the table is used, whose `required` (beside a
+    /// `$ref`, such as a base service's `image`) adds to the type's own.
+    fn table(&mut self, path: &str, place: &'s Schema) {
+        let schema = self.resolve(place);
         let Some(properties) = schema.get("properties").and_then(Schema::as_object) else {
             return;
         };
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Schema::as_array)
-            .map(|names| names.iter().filter_map(Schema::as_str).collect())
-            .unwrap_or_default();
+        let required: Vec<&str> = [place, schema]
+            .into_iter()
+            .filter_map(|s| s.get("required").and_then(Schema::as_array))
+            .flatten()
+            .filter_map(Schema::as_str)
+            .collect();
         let index = self.sections.len();
         self.sections.push((path.to_string(), Vec::new()));
         let mut nested = Vec::new();
@@ -121,7 +164,8 @@ impl<'s> Writer<'s> {
                 .map_or_else(|| "—".to_string(), |text| text.replace('\n', " "));
             let needed = if required.contains(&key.as_str()) { "yes" } else { "" };
             self.sections[index].1.push(format!(
-                "| `{key}` | {kind} | {needed} | {} |\n",
+                "| `{key}` | {} | {needed} | {} |\n",
+                kind.replace('|', "\\|"),
                 description.replace('|', "\\|")
             ));
         }
@@ -150,7 +194,7 @@ impl<'s> Writer<'s> {
             return (format!("one of {}", names.join(", ")), None);
         }
         if schema.get("properties").is_some() {
-            return (format!("table, see [{path}]"), Some((path.to_string(), schema)));
+            return (format!("table, see [{path}]"), Some((path.to_string(), property)));
         }
         if let Some(branches) = schema
             .get("anyOf")
@@ -189,11 +233,18 @@ impl<'s> Writer<'s> {
             Some("object") => match schema.get("additionalProperties") {
                 Some(values) if values.is_object() => {
                     let (value, child) = self.describe(&format!("{path}.<name>"), values);
-                    (format!("map of name → {value}"), child)
+                    // Keys that are names (SPEC.md §2) say so; other key rules are spelled out.
+                    let keys = match schema.get("propertyNames") {
+                        Some(rule) if rule.get("pattern").and_then(Schema::as_str) != Some(super::schema::NAME) => {
+                            format!("key{}", limits(rule))
+                        }
+                        _ => "name".to_string(),
+                    };
+                    (format!("map of {keys} → {value}"), child)
                 }
                 _ => ("table".to_string(), None),
             },
-            Some(kind) => (kind.to_string(), None),
+            Some(kind) => (format!("{kind}{}", limits(schema)), None),
             None => ("value".to_string(), None),
         }
     }

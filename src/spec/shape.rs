@@ -185,7 +185,7 @@ impl<'s> Walker<'s> {
                     .map(|property| self.resolve(property))
                     .and_then(|property| property.get("description"))
                     .and_then(Schema::as_str)
-                    .map(|text| format!(" ({})", text.lines().next().unwrap_or(text).trim_end_matches('.')))
+                    .map(|text| format!(" ({})", first_sentence(text)))
                     .unwrap_or_default();
                 self.problems.push(
                     Diagnostic::new(
@@ -224,6 +224,12 @@ impl<'s> Walker<'s> {
             .with_help(help),
         );
     }
+}
+
+/// A description's first sentence, without its full stop.
+fn first_sentence(text: &str) -> &str {
+    let end = text.find(". ").unwrap_or(text.len());
+    text[..end].trim_end_matches('.')
 }
 
 fn kind_of(value: &DeValue<'_>) -> &'static str {

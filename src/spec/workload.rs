@@ -5,40 +5,78 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::raw::{Map, RawResources, Text};
+use super::schema::{CRON, DURATION, EGRESS, ENV_NAME, NAME, SECRET_REF, TOLERATION};
 use super::spanned::Spanned;
 
 /// A scheduled workload (a `CronJob`). Overrides are partial tables of the same shape.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawJob {
-    /// Five-field cron schedule (required).
+    /// Five-field cron schedule (required in `[jobs.<name>]`). Example: `"0 3 * * *"`.
+    #[schemars(pattern(CRON))]
     pub schedule: Option<Text>,
-    /// IANA time zone of the schedule (default: the cluster's, in practice UTC).
+    /// IANA time zone of the schedule. Default: the cluster's (in practice UTC). Example:
+    /// `"Europe/Berlin"`.
     pub timezone: Option<Text>,
-    /// Container image reference (required).
+    /// Container image reference (required in `[jobs.<name>]`). Example: `"acme/report:2.1.0"`.
     pub image: Option<Text>,
+    /// Replaces the image's entrypoint. Default: the image's. Example: `["/app/report"]`.
     pub command: Option<Spanned<Vec<String>>>,
+    /// Replaces the image's arguments. Default: the image's. Example: `["--since", "1d"]`.
     pub args: Option<Spanned<Vec<String>>>,
+    /// Plain environment variables (never secrets: E0060). Default: none. Example:
+    /// `{ LOG_LEVEL = "info" }`.
+    #[schemars(extend("propertyNames" = { "pattern": ENV_NAME }))]
     pub env: Option<Map<Text>>,
+    /// Variables read from Secrets: `NAME = "<secret>/<key>"`. Default: none. Example:
+    /// `{ DATABASE_URL = "database-credentials/url" }`.
+    #[schemars(extend(
+        "propertyNames" = { "pattern": ENV_NAME },
+        "additionalProperties" = { "type": "string", "pattern": SECRET_REF }
+    ))]
     pub secrets: Option<Map<Text>>,
+    /// `true`: every secret is a read-only file and `<NAME>_FILE` holds its path. Default
+    /// `false`.
     pub secret_files: Option<Spanned<bool>>,
+    /// Requests and limits. Default: the environment's `container_defaults`. Example:
+    /// `{ cpu = "500m", memory = "1Gi" }`.
     pub resources: Option<RawResources>,
+    /// Services and datastores the job calls (its `NetworkPolicy` admits them). Default:
+    /// none. Example: `["postgres"]`.
+    #[schemars(inner(pattern(NAME)))]
     pub uses: Option<Vec<Text>>,
+    /// `"<CIDR>:<port>"` rules to outside the platform. Default: none (no egress). Example:
+    /// `["0.0.0.0/0:443"]`.
+    #[schemars(inner(pattern(EGRESS)))]
     pub egress: Option<Vec<Text>>,
-    /// `{ "<absolute container path>" = "<file relative to the spec>" }`.
+    /// Read-only config files: `{ "<absolute container path>" = "<file relative to the spec>" }`.
+    /// Default: none. Example: `{ "/etc/report.yaml" = "config/report.yaml" }`.
+    #[schemars(extend("propertyNames" = { "pattern": "^/" }))]
     pub files: Option<Map<Text>>,
+    /// The non-root uid the container runs as. Default 10001. Example: `1000`.
+    #[schemars(range(min = 1, max = 4_294_967_295_i64))]
     pub run_as_user: Option<Spanned<i64>>,
+    /// Node labels the pods must run on. Default: none. Example: `{ pool = "batch" }`.
     pub node_selector: Option<Map<Text>>,
+    /// Taints the pods tolerate, `"<key>=<value>:<Effect>"`. Default: none. Example:
+    /// `["spot=true:NoSchedule"]`.
+    #[schemars(inner(pattern(TOLERATION)))]
     pub tolerations: Option<Vec<Text>>,
-    /// `forbid` (default), `allow` or `replace`.
+    /// What happens when a run is due while the last one still runs: `"forbid"` (skip it),
+    /// `"allow"` or `"replace"`. Default `"forbid"`.
     pub concurrency: Option<Spanned<Concurrency>>,
-    /// How long one run may take.
+    /// How long one run may take, a duration of at most 30 days. Default: no limit.
+    /// Example: `"1h"`.
+    #[schemars(pattern(DURATION))]
     pub deadline: Option<Text>,
-    /// Retries of a failed run (default 2).
+    /// Retries of a failed run, 0–100. Default 2. Example: `0`.
+    #[schemars(range(min = 0, max = 100))]
     pub retries: Option<Spanned<i64>>,
+    /// `true` stops scheduling new runs. Default `false`.
     pub suspend: Option<Spanned<bool>>,
 }
 
+/// A job's `concurrencyPolicy`: `"forbid"` (default), `"allow"` or `"replace"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Concurrency {
@@ -68,16 +106,19 @@ pub enum Select {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceAccount {
-    /// Annotations on the `ServiceAccount` (cloud workload identity).
+    /// Annotations on the `ServiceAccount` (cloud workload identity). Default: none. Example:
+    /// `{ "eks.amazonaws.com/role-arn" = "arn:aws:iam::123456789012:role/api" }`.
     pub annotations: Option<Map<Text>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawController {
-    /// Namespace of the ingress controller's pods (default `ingress-nginx`).
+    /// Namespace of the ingress controller's pods. Default `"ingress-nginx"`. Example:
+    /// `"traefik"`.
     pub namespace: Option<Text>,
-    /// Labels of the controller's pods, to admit only them.
+    /// Labels of the controller's pods, to admit only them. Default: any pod of the
+    /// namespace. Example: `{ "app.kubernetes.io/name" = "ingress-nginx" }`.
     pub labels: Option<Map<Text>>,
 }
 
@@ -92,8 +133,11 @@ pub enum RawMigrate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMigrateTable {
+    /// The command run to completion before the service starts (required). Example:
+    /// `["npm", "run", "migrate"]`.
     pub command: Option<Spanned<Vec<String>>>,
-    /// Default: the service's image.
+    /// The image the command runs in. Default: the service's image. Example:
+    /// `"acme/api-migrations:1.4.2"`.
     pub image: Option<Text>,
 }
 

@@ -119,8 +119,10 @@ struct Frame<'a> {
     links: Vec<serde_json::Value>,
 }
 
+/// Renders one dashboard; its description ends with the generated-file facts.
 fn render_dashboard(
     templates: &minijinja::Environment<'static>,
+    platform: &Platform,
     frame: Frame<'_>,
     panels: Vec<serde_json::Value>,
 ) -> Result<Dashboard, RenderError> {
@@ -132,7 +134,7 @@ fn render_dashboard(
         templates,
         "grafana/dashboard.json.j2",
         serde_json::json!({
-            "uid": uid, "title": title, "description": frame.description, "tags": tags, "panels": panels,
+            "uid": uid, "title": title, "description": format!("{} {}", frame.description, super::generated_note(&platform.source)), "tags": tags, "panels": panels,
             "variables": frame.variables, "links": frame.links,
         }),
     )?;
