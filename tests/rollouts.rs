@@ -205,7 +205,7 @@ fn alerts_and_dashboards_count_both_versions() {
         .iter()
         .find(|f| f.path.ends_with("rules.yaml"))
         .expect("rules");
-    assert!(rules.contents.contains("\"web\""), "the rules know web");
+    assert!(rules.contents.contains("service: web\n"), "the rules know web");
     // Both versions carry the service's labels; a selector or grouping by the version's
     // hash (or a Deployment) would split or lose one of them.
     for file in observability {

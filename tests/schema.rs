@@ -97,6 +97,15 @@ fn every_key_of_the_schema_has_a_description() {
     assert!(missing.is_empty(), "keys without a description: {missing:#?}");
     let defs = schema["$defs"].as_object().expect("the schema has $defs");
     assert!(defs.len() > 20, "the walk saw the spec's types: {}", defs.len());
+    let tables_without: Vec<&String> = defs
+        .iter()
+        .filter(|(_, def)| def.get("properties").is_some() && def.get("description").is_none())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        tables_without.is_empty(),
+        "tables without a description: {tables_without:?}"
+    );
 }
 
 #[test]

@@ -165,30 +165,78 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// minijinja's JSON auto-escape, made safe for YAML too: a JSON string is a YAML
-/// double-quoted scalar, except that JSON leaves DEL, the C1 controls, U+2028/U+2029 (line
-/// breaks to YAML 1.1) and the BOM/non-characters raw, which YAML parsers (go-yaml in the
-/// Compose loader, `PyYAML` in yamllint) reject or fold. Those are written as `\uXXXX`, which
-/// both JSON and YAML read back as the same character.
+/// minijinja's JSON auto-escape, made exact for both formats: in `.json.j2` templates a string
+/// is a JSON string literal (`json_string`); in `.yaml.j2` templates it is a YAML scalar,
+/// plain where YAML reads it back as that same string and double-quoted otherwise
+/// (`yaml_scalar`). Numbers and booleans are written as themselves.
 fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     match value.as_str() {
         Some(text) if *state.auto_escape() == AutoEscape::Json && !value.is_safe() => {
-            out.write_str(&json_string(text)).map_err(Error::from)
+            if state.name().ends_with(".json.j2") {
+                out.write_str(&json_string(text)).map_err(Error::from)
+            } else {
+                out.write_str(&yaml_scalar(text)).map_err(Error::from)
+            }
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
+/// `text` as a YAML scalar a reviewer reads easily: plain (`name: analytics`,
+/// `image: shop/api:1.4`) where every YAML 1.1 and 1.2 parser reads it back as exactly this
+/// string, else the double-quoted `json_string`. Used for keys and values alike, so every
+/// file quotes the same way.
+pub(crate) fn yaml_scalar(text: &str) -> std::borrow::Cow<'_, str> {
+    if plain_safe(text) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(json_string(text))
+    }
+}
+
+/// Letters no YAML 1.1 or 1.2 number, timestamp or sexagesimal contains (those use hex digits,
+/// `x`, `o`, `b`, `e`, `t` and `z`): a value starting with a digit that holds one of these
+/// (`10m`, `512Mi`, `1h`) is a string to every parser.
+const NOT_NUMERIC: &[u8] = b"ghijklmnpqrsuvwyGHIJKLMNPQRSUVWY";
+
+/// Whether `text` can stand as a plain scalar in block context and still be read as this
+/// string by every YAML parser platc's output meets (go-yaml v2 and v3, libyaml, `PyYAML`):
+/// printable ASCII only; not starting with an indicator, a sign or a dot (`.inf`, `-`/`---`),
+/// nor with a digit unless a letter of `NOT_NUMERIC` follows (numbers, dates, sexagesimals);
+/// not a YAML 1.1 boolean or null word; no `: ` or ` #` inside and no space or `:` at either
+/// end. Anything else is quoted: being too careful
+/// only costs two quote marks.
+fn plain_safe(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    let printable = bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
+        || (first.is_ascii_digit() && !bytes.iter().any(|b| NOT_NUMERIC.contains(b)));
+    let special_word = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+    );
+    printable
+        && !indicator
+        && !special_word
+        && last != b' '
+        && last != b':'
+        && !text.contains(": ")
+        && !text.contains(" #")
+}
+
 /// `block(indent)`: a multi-line string as a YAML literal block scalar (`|-`) whose lines are
 /// indented by `indent` spaces, so a long `PromQL` expression reads as written. Anything a
 /// block scalar cannot hold exactly (control characters, a leading space, trailing spaces, a
-/// final line break) and single-line text are written as the escaped JSON string instead.
+/// final line break) and single-line text are written as a one-line scalar (`yaml_scalar`).
 fn block(value: &Value, indent: usize) -> Value {
     let Some(text) = value.as_str() else {
         return value.clone();
     };
     if !block_safe(text) {
-        return Value::from_safe_string(json_string(text));
+        return Value::from_safe_string(yaml_scalar(text).into_owned());
     }
     let margin = " ".repeat(indent);
     let mut out = String::with_capacity(text.len() + 4 + indent * 8);
@@ -254,15 +302,58 @@ mod tests {
     }
 
     #[test]
-    fn the_formatter_applies_to_json_templates_only() {
+    fn the_formatter_writes_json_in_json_templates_and_yaml_in_yaml_templates() {
         let mut env = super::environment();
-        env.add_template("t.yaml.j2", "{{ v }} {{ n }}").unwrap();
-        let text = env
-            .get_template("t.yaml.j2")
-            .unwrap()
-            .render(minijinja::context! { v => "x\u{7f}", n => 3 })
-            .unwrap();
-        assert_eq!(text, "\"x\\u007f\" 3");
+        env.add_template("t.yaml.j2", "{{ v }} {{ p }} {{ n }}").unwrap();
+        env.add_template("t.json.j2", "{{ v }} {{ p }} {{ n }}").unwrap();
+        let context = minijinja::context! { v => "x\u{7f}", p => "plain", n => 3 };
+        let render = |name: &str| env.get_template(name).unwrap().render(&context).unwrap();
+        assert_eq!(render("t.yaml.j2"), "\"x\\u007f\" plain 3");
+        assert_eq!(render("t.json.j2"), "\"x\\u007f\" \"plain\" 3");
+    }
+
+    #[test]
+    fn plain_scalars_are_only_those_yaml_reads_back_as_the_same_string() {
+        let plain = [
+            "analytics",
+            "quizmentor/analytics:3.2.0",
+            "app.kubernetes.io/name",
+            "/metrics",
+            "RollingUpdate",
+            "sum(rate(x{a=\"b\",c=~\".+\"}[5m])) > 0.8",
+            "${DB_URL:?set DB_URL}",
+            "a-b_c",
+            "it's",
+            "10m",
+            "512Mi",
+            "1h30m",
+            "2s",
+            "1 h",
+        ];
+        for text in plain {
+            assert_eq!(super::yaml_scalar(text), text, "{text} should be plain");
+        }
+        #[rustfmt::skip]
+        let quoted = [
+            "", " lead", "trail ", "3000", "1.5", "0o17", "0x1f", "1e3", "12:30", "2026-12-02",
+            "30d", "2001-12-14t21:59:43.10-05:00", "2001-12-15T02:59:43.1Z", "0b101", "1_000",
+            "190:20:30", "1.0e+3", "3.2.0",
+            ".inf", "-1", "+1", "-", "---", "...", "~", "null", "Null", "NULL", "true", "True",
+            "FALSE", "yes", "No", "on", "OFF", "y", "N", "a: b", "a #b", "end:", "#c", "&a",
+            "*a", "!t", "|x", ">x", "%x", "@x", "`x", "'x'", "\"x\"", "[a]", "{a}", "?x", ",x",
+            "<<", "=", "line\nbreak", "tab\tx", "ünï", "a\u{2028}b", "x\u{7f}",
+        ];
+        for text in quoted {
+            let written = super::yaml_scalar(text);
+            assert!(written.starts_with('"'), "{text:?} must be quoted: {written}");
+        }
+        // Whatever the form, the YAML reads back as the same string, as a key and as a value.
+        for text in plain.iter().chain(quoted.iter()) {
+            let document = format!("{}: {}\n", super::yaml_scalar(text), super::yaml_scalar(text));
+            let read: std::collections::BTreeMap<String, serde_json::Value> =
+                serde_norway::from_str(&document).unwrap_or_else(|e| panic!("{document}: {e}"));
+            assert_eq!(read.get(*text), Some(&serde_json::Value::from(*text)), "{document}");
+        }
     }
 
     #[test]
@@ -320,7 +411,8 @@ mod tests {
             assert_eq!(read["k"]["v"], text, "{written}");
         }
         assert!(render("a\nb").contains("v: |-\n    a\n    b"));
-        assert!(render("a b").contains("v: \"a b\""));
+        assert!(render("a b").contains("v: a b\n"));
+        assert!(render("a: b").contains("v: \"a: b\"\n"));
     }
 
     #[test]

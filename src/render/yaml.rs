@@ -1,11 +1,12 @@
-//! Typed data → block-style YAML in which every string is a double-quoted scalar (the
-//! templates' `json_string`), so no value is ever read back as a number, a boolean or a
-//! YAML 1.1 sexagesimal (`"02:00"`). For outputs built as data rather than templates.
+//! Typed data → block-style YAML whose strings are written like the templates' (`yaml_scalar`):
+//! plain where every parser reads them back as the same string, double-quoted otherwise, so no
+//! value is ever read back as a number, a boolean or a YAML 1.1 sexagesimal (`"02:00"`). For
+//! outputs built as data rather than templates.
 //! Fields keep their declaration order (`serde_norway`'s value is an ordered mapping).
 
 use serde_norway::Value;
 
-use super::templates::json_string;
+use super::templates::yaml_scalar;
 
 /// `data` (a struct or map) as a YAML document.
 pub fn document(data: &impl serde::Serialize) -> Result<String, String> {
@@ -20,7 +21,7 @@ fn write(out: &mut String, value: &Value, indent: usize) {
     match value {
         Value::Mapping(map) => {
             for (key, item) in map {
-                out.push_str(&format!("{pad}{}:", key_text(&scalar_text(key))));
+                out.push_str(&format!("{pad}{}:", scalar_text(key)));
                 nested(out, item, indent + 2);
             }
         }
@@ -62,23 +63,13 @@ fn nested(out: &mut String, value: &Value, indent: usize) {
 
 fn scalar_text(value: &Value) -> String {
     match value {
-        Value::String(text) => json_string(text),
+        Value::String(text) => yaml_scalar(text).into_owned(),
         Value::Bool(flag) => flag.to_string(),
         Value::Number(number) => number.to_string(),
         Value::Null => "null".to_string(),
         Value::Tagged(tagged) => scalar_text(&tagged.value),
         Value::Sequence(_) | Value::Mapping(_) => String::new(),
     }
-}
-
-/// Keys (quoted by `scalar_text`) that are plain words are written plain.
-fn key_text(quoted: &str) -> String {
-    let key = quoted.trim_matches('"');
-    let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
-    if plain { key.to_string() } else { quoted.to_string() }
 }
 
 #[cfg(test)]
@@ -98,5 +89,9 @@ mod tests {
         let back = crate::verify::yaml_documents(&text).unwrap().remove(0);
         assert_eq!(back, value, "{text}");
         assert!(text.contains("start_time: \"02:00\""), "{text}");
+        assert!(
+            text.contains("label/key.io:\n") && text.contains("\"weird key: x\": v\n"),
+            "{text}"
+        );
     }
 }

@@ -9,6 +9,7 @@ use super::raw::{Map, Text};
 use super::schema::{DURATION, SECRET_REF};
 use super::spanned::Spanned;
 
+/// `[alerting]`: Alertmanager routes and receivers.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlerting {
@@ -53,6 +54,7 @@ pub struct RawReceiver {
     pub smtp: Option<Spanned<RawSmtp>>,
 }
 
+/// `smtp`: the mail server of an `email` receiver.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSmtp {
@@ -65,6 +67,7 @@ pub struct RawSmtp {
     pub password: Option<Text>,
 }
 
+/// One `mute` window: when notifications are held.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMute {

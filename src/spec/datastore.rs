@@ -26,6 +26,7 @@ pub enum Scalar {
     Text(String),
 }
 
+/// `[datastores.<name>]`: `PostgreSQL` or Redis, run in the platform or only addressed.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDatastore {
@@ -77,6 +78,7 @@ pub struct RawDatastore {
     pub pooler: Option<Spanned<RawPooler>>,
 }
 
+/// `backup`: scheduled backups to S3 or a volume.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackup {
@@ -101,6 +103,7 @@ pub struct RawBackup {
     pub size: Option<Text>,
 }
 
+/// `pooler`: a `PgBouncer` `Pooler` in front of an operator-run postgres.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPooler {

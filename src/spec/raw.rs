@@ -65,6 +65,7 @@ pub struct RawSpec {
     pub alerting: Option<RawAlerting>,
 }
 
+/// `[platform]`: the platform's name and what every object and alert carries.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlatform {
@@ -85,6 +86,7 @@ pub struct RawPlatform {
     pub metrics: Option<RawMetricConventions>,
 }
 
+/// `[platform.metrics]`: the metric names services expose, which alerts and dashboards query.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetricConventions {
@@ -105,6 +107,7 @@ pub enum Target {
     Compose,
 }
 
+/// `[environments.<name>]`: one deployment target (a namespace), and its overrides of the base tables.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
@@ -150,6 +153,7 @@ pub struct RawEnvironment {
     pub alerting: Option<RawAlerting>,
 }
 
+/// `quota`: the environment's `ResourceQuota`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuota {
@@ -173,6 +177,7 @@ pub struct RawQuota {
     pub pvcs: Option<Spanned<i64>>,
 }
 
+/// `resources`: CPU and memory requests and limits of one container.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResources {
@@ -194,6 +199,7 @@ pub struct RawResources {
     pub memory_limit: Option<Text>,
 }
 
+/// `[tiers.<name>]`: defaults for every service whose `tier` names it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTier {
@@ -220,6 +226,7 @@ pub struct RawTier {
     pub allow: Option<Vec<Text>>,
 }
 
+/// `[ingress]`: the public HTTP entry point.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIngress {
@@ -246,6 +253,7 @@ pub struct RawIngress {
     pub controller: Option<RawController>,
 }
 
+/// `[alerts]`: thresholds, severities, links and custom rules of the generated alerts.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlerts {

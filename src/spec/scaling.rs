@@ -10,6 +10,7 @@ use super::schema::{DAYS, DURATION, DURATION_OR_ZERO, PAGEABLE_OBJECTIVE, PERCEN
 use super::spanned::Spanned;
 use super::workload::Select;
 
+/// `autoscale`: a `HorizontalPodAutoscaler`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAutoscale {
@@ -39,6 +40,7 @@ pub struct RawAutoscale {
     pub scale_down: Option<RawScaling>,
 }
 
+/// `scale_up` / `scale_down`: how fast the autoscaler adds or removes pods.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScaling {
@@ -61,6 +63,7 @@ pub struct RawScaling {
     pub select: Option<Spanned<Select>>,
 }
 
+/// `disruption`: a `PodDisruptionBudget`; set one of the two keys.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDisruption {
@@ -79,6 +82,7 @@ pub enum IntOrText {
     Text(#[schemars(pattern(PERCENT_TEXT))] String),
 }
 
+/// `slo`: service-level objectives, their window and budget alerts.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlo {
@@ -99,6 +103,7 @@ pub struct RawSlo {
     pub budget_alerts: Option<Spanned<Vec<Spanned<f64>>>>,
 }
 
+/// `slo.latency`: the share of requests faster than a threshold.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLatencySlo {

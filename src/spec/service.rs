@@ -39,6 +39,7 @@ impl<'de> Deserialize<'de> for RawMetrics {
     }
 }
 
+/// `metrics = { port, path }`: where Prometheus scrapes the service.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetricsEndpoint {
@@ -50,6 +51,7 @@ pub struct RawMetricsEndpoint {
     pub path: Option<Text>,
 }
 
+/// `probes`: HTTP paths on `port` or an exec command, and their timing.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProbes {
@@ -81,6 +83,7 @@ pub struct RawProbes {
     pub failures: Option<Spanned<i64>>,
 }
 
+/// `[services.<name>]`: a long-running workload (a Deployment, or an Argo `Rollout`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {

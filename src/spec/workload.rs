@@ -103,6 +103,7 @@ pub enum Select {
     Disabled,
 }
 
+/// `service_account`: the pod's `ServiceAccount`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceAccount {
@@ -111,6 +112,7 @@ pub struct RawServiceAccount {
     pub annotations: Option<Map<Text>>,
 }
 
+/// `[ingress.controller]`: where the ingress controller's pods run.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawController {
@@ -130,6 +132,7 @@ pub enum RawMigrate {
     Table(RawMigrateTable),
 }
 
+/// `migrate = { command, image }`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMigrateTable {
