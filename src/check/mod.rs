@@ -86,11 +86,13 @@ pub fn check(document: &Document<'_>, envs: &[EnvView], dir: &std::path::Path) -
         spec: &document.spec,
         envs,
     };
-    let mut found = Diagnostics::default();
-    for rule in RULES {
+    // The rules only read: they run in parallel, their findings joined in rule order.
+    let found = crate::parallel::map(&RULES, |rule| {
+        let mut found = Diagnostics::default();
         rule(&context, &mut found);
-    }
-    found
+        found
+    });
+    found.into_iter().flatten().collect()
 }
 
 /// Runs a value parser and reports its error at the value's span.

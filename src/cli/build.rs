@@ -1,7 +1,7 @@
 //! `platc build`: compile, then stream Kubernetes YAML, write the tree, or check for drift.
 //! While stdout carries the YAML stream, every diagnostic goes to stderr, whatever the format.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -9,7 +9,8 @@ use anyhow::{Context, bail};
 use super::output::Stdout;
 use super::report::{self, Sink, emit, failed, read};
 use crate::diag::render::Format;
-use crate::emit::{LOCK_WAIT, Scope, check_tree, kubernetes_stream, write_tree};
+use crate::emit::{LOCK_WAIT, Scope, TreeError, check_tree, kubernetes_stream, write_tree_from};
+use crate::model::Platform;
 use crate::render::OutputFile;
 
 pub struct Options {
@@ -49,16 +50,16 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     compilation.platform.source = spec_name(&options.spec);
     super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
+    if let (Some(dir), false) = (&options.out, options.check) {
+        return write(dir, &compilation.platform, &scope);
+    }
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {
         crate::render::Targets::KUBERNETES
     } else {
         crate::render::Targets::ALL
     };
-    let mut files = crate::render_targets(&compilation.platform, targets).map_err(|failure| match failure {
-        crate::Failure::Internal(message) => report::internal(&message),
-        crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
-    })?;
+    let mut files = crate::render_targets(&compilation.platform, targets).map_err(internal)?;
     crate::emit::mark_generated(&mut files, &compilation.platform.source);
     match &options.out {
         None => {
@@ -71,23 +72,60 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
             Stdout::write(&kubernetes_stream(&files))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(dir) if options.check => drift(dir, &files, &scope),
-        Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let written = write_tree(dir, &files, &scope, LOCK_WAIT)
-                .with_context(|| format!("cannot write {}", dir.display()))?;
-            for note in &written.notes {
-                eprintln!("warning: {note}");
-            }
-            eprintln!(
-                "wrote {} files to {}{}",
-                files.len(),
-                dir.display(),
-                pruned(&written.removed)
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(dir) => drift(dir, &files, &scope),
     }
+}
+
+fn internal(failure: crate::Failure) -> anyhow::Error {
+    match failure {
+        crate::Failure::Internal(message) => report::internal(&message),
+        crate::Failure::Invalid(_) => report::internal("diagnostics after the check stage"),
+    }
+}
+
+/// Writes the tree under `dir`, one environment folder at a time: a thread renders and
+/// verifies the next folder while this one stages the last (a rendezvous channel: at most two
+/// folders are in memory), so the whole tree is never held at once.
+fn write(dir: &Path, platform: &Platform, scope: &Scope) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let written = std::thread::scope(|threads| {
+        // `None` ends the stream: a renderer that dies without sending it must not look like
+        // a finished tree, or the writer would commit it and prune what was never rendered.
+        let (send, receive) = std::sync::mpsc::sync_channel(0);
+        threads.spawn(move || {
+            for folder in crate::render_folders(platform, crate::render::Targets::ALL) {
+                let folder = folder.map(|mut files| {
+                    crate::emit::mark_generated(&mut files, &platform.source);
+                    files
+                });
+                let failed = folder.is_err();
+                // The writer hung up (it failed): nothing more to render.
+                if send.send(Some(folder)).is_err() || failed {
+                    return;
+                }
+            }
+            let _ = send.send(None);
+        });
+        let batches = std::iter::from_fn(|| match receive.recv() {
+            Ok(folder) => folder,
+            Err(_) => Some(Err(crate::Failure::Internal("the renderer stopped".into()))),
+        });
+        write_tree_from(dir, batches, scope, LOCK_WAIT)
+    });
+    let written = written.map_err(|error| match error {
+        TreeError::Io(error) => anyhow::Error::new(error).context(format!("cannot write {}", dir.display())),
+        TreeError::Source(failure) => internal(failure),
+    })?;
+    for note in &written.notes {
+        eprintln!("warning: {note}");
+    }
+    eprintln!(
+        "wrote {} files to {}{}",
+        written.files,
+        dir.display(),
+        pruned(&written.removed)
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The spec's file name as generated files name it: no folder, so the output does not

@@ -14,7 +14,7 @@ mod walk;
 
 pub use header::{header, mark_generated};
 pub use lock::WAIT as LOCK_WAIT;
-pub use tree::{Drift, Scope, Written, check_tree, write_tree};
+pub use tree::{Drift, Scope, TreeError, Written, check_tree, write_tree, write_tree_from};
 
 use crate::render::OutputFile;
 

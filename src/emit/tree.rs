@@ -57,29 +57,61 @@ impl Drift {
     }
 }
 
-/// What a build did besides writing: the files it pruned, and what the user should know
-/// (an interrupted build finished or rolled back, manifest entries ignored).
+/// What a build did besides writing: how many files it wrote, the files it pruned, and what
+/// the user should know (an interrupted build finished or rolled back, manifest entries
+/// ignored).
 #[derive(Debug, Default)]
 pub struct Written {
+    pub files: usize,
     pub removed: Vec<String>,
     pub notes: Vec<String>,
+}
+
+/// Why a streamed build wrote nothing: the tree could not be written, or the source of the
+/// files failed (then everything staged so far was rolled back).
+#[derive(Debug)]
+pub enum TreeError<E> {
+    Io(io::Error),
+    Source(E),
+}
+
+impl<E> From<io::Error> for TreeError<E> {
+    fn from(error: io::Error) -> Self {
+        TreeError::Io(error)
+    }
 }
 
 /// Writes `files` under `dir` (see the module docs), waiting up to `lock_wait` for another
 /// build of the same folder.
 pub fn write_tree(dir: &Path, files: &[OutputFile], scope: &Scope, lock_wait: Duration) -> io::Result<Written> {
+    let batch = std::iter::once(Ok::<_, std::convert::Infallible>(files.to_vec()));
+    write_tree_from(dir, batch, scope, lock_wait).map_err(|error| match error {
+        TreeError::Io(error) => error,
+        TreeError::Source(never) => match never {},
+    })
+}
+
+/// Writes the files of `batches` under `dir`, staging each batch's environment folders as it
+/// arrives, so only the batch at hand is in memory. A folder must come whole in one batch.
+/// Nothing visible changes before the last batch is staged: a failing batch rolls back.
+pub fn write_tree_from<E>(
+    dir: &Path,
+    batches: impl IntoIterator<Item = Result<Vec<OutputFile>, E>>,
+    scope: &Scope,
+    lock_wait: Duration,
+) -> Result<Written, TreeError<E>> {
     let root = Folder::open_root(dir)?;
     let _lock = lock::acquire(&root, true, lock_wait)?;
     let mut written = Written::default();
     written.notes.extend(journal::recover(&root)?);
     let manifest = manifest::read(&root)?;
     written.notes.extend(manifest.warnings);
-    let folders = folders(files, &manifest.owned, scope)?;
-    written.removed = stale(&manifest.owned, files, scope);
     let txn = root.create(TXN)?;
-    let staged = stage_all(&root, &txn, &folders, &manifest.owned).and_then(|swaps| {
+    let staged = stage_all(&root, &txn, batches, &manifest.owned, scope).and_then(|(swaps, generated)| {
+        written.files = generated.len();
+        written.removed = stale(&manifest.owned, &generated, scope);
         let mut entries: BTreeSet<String> = manifest.owned.iter().filter(|p| !scope.contains(p)).cloned().collect();
-        entries.extend(files.iter().map(|f| f.path.clone()));
+        entries.extend(generated);
         txn.write_new(STAGED_MANIFEST, manifest::text(&entries).as_bytes())?;
         Ok(swaps)
     });
@@ -113,13 +145,8 @@ fn after_commit(error: io::Error, root: &Folder) -> io::Error {
     )
 }
 
-/// The environment folders this build rewrites, each with its generated files: those it
-/// generates, and those in scope where the previous build wrote files.
-fn folders<'a>(
-    files: &'a [OutputFile],
-    owned: &BTreeSet<String>,
-    scope: &Scope,
-) -> io::Result<BTreeMap<(String, String), Vec<&'a OutputFile>>> {
+/// The environment folders of one batch, each with its generated files.
+fn folders(files: &[OutputFile]) -> io::Result<BTreeMap<(String, String), Vec<&OutputFile>>> {
     let mut folders: BTreeMap<(String, String), Vec<&OutputFile>> = BTreeMap::new();
     for file in files {
         if !is_generated_path(&file.path) {
@@ -129,9 +156,6 @@ fn folders<'a>(
             )));
         }
         folders.entry(folder_of(&file.path)).or_default().push(file);
-    }
-    for path in owned.iter().filter(|p| scope.contains(p)) {
-        folders.entry(folder_of(path)).or_default();
     }
     Ok(folders)
 }
@@ -143,30 +167,60 @@ fn folder_of(path: &str) -> (String, String) {
     (target, env)
 }
 
-fn stage_all(
+/// Stages every environment folder the build rewrites: those it generates, batch by batch,
+/// then those in scope where the previous build wrote files and this one writes none (they
+/// are pruned). Returns the swaps and every generated path.
+fn stage_all<E>(
     root: &Folder,
     txn: &Folder,
-    folders: &BTreeMap<(String, String), Vec<&OutputFile>>,
+    batches: impl IntoIterator<Item = Result<Vec<OutputFile>, E>>,
     owned: &BTreeSet<String>,
-) -> io::Result<Vec<journal::Swap>> {
+    scope: &Scope,
+) -> Result<(Vec<journal::Swap>, BTreeSet<String>), TreeError<E>> {
     let mut swaps = Vec::new();
-    for (number, ((target, env), files)) in folders.iter().enumerate() {
+    let mut staged = BTreeSet::new();
+    let mut generated = BTreeSet::new();
+    // `leftover`: a folder only the previous build wrote to, staged when no batch held it.
+    let mut stage_one = |target: &str, env: &str, files: Vec<&OutputFile>, leftover: bool| -> io::Result<()> {
+        if !staged.insert((target.to_string(), env.to_string())) {
+            if leftover {
+                return Ok(());
+            }
+            return Err(io::Error::other(format!(
+                "internal error: the folder {target}/{env} was rendered twice"
+            )));
+        }
+        generated.extend(files.iter().map(|f| f.path.clone()));
         let plan = Plan {
             target,
             env,
-            files: files.clone(),
+            files,
             owned,
         };
-        swaps.push(stage::stage(root, txn, number.to_string(), &plan)?);
+        swaps.push(stage::stage(root, txn, swaps.len().to_string(), &plan)?);
+        Ok(())
+    };
+    for batch in batches {
+        let batch = batch.map_err(TreeError::Source)?;
+        for ((target, env), files) in folders(&batch)? {
+            stage_one(&target, &env, files, false)?;
+        }
     }
-    Ok(swaps)
+    let previous: BTreeSet<(String, String)> = owned
+        .iter()
+        .filter(|p| scope.contains(p))
+        .map(|p| folder_of(p))
+        .collect();
+    for (target, env) in previous {
+        stage_one(&target, &env, Vec::new(), true)?;
+    }
+    Ok((swaps, generated))
 }
 
-fn stale(owned: &BTreeSet<String>, files: &[OutputFile], scope: &Scope) -> Vec<String> {
-    let current: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+fn stale(owned: &BTreeSet<String>, generated: &BTreeSet<String>, scope: &Scope) -> Vec<String> {
     owned
         .iter()
-        .filter(|p| scope.contains(p) && !current.contains(p.as_str()))
+        .filter(|p| scope.contains(p) && !generated.contains(*p))
         .cloned()
         .collect()
 }
@@ -196,7 +250,8 @@ pub fn check_tree(dir: &Path, files: &[OutputFile], scope: &Scope, lock_wait: Du
             Lookup::Found { .. } | Lookup::Blocked(_) => drift.changed.push(file.path.clone()),
         }
     }
-    for path in stale(&manifest.owned, files, scope) {
+    let generated = files.iter().map(|f| f.path.clone()).collect();
+    for path in stale(&manifest.owned, &generated, scope) {
         if let Lookup::Found { kind: Some(_), .. } = walker.lookup(&path)? {
             drift.stale.push(path);
         }

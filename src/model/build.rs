@@ -48,9 +48,8 @@ pub fn build(spec: &RawSpec, environments: &[EnvView], dir: &std::path::Path) ->
             ),
         },
         alerts: alerts(spec)?,
-        environments: environments
-            .iter()
-            .map(|env| environment(spec, env, dir))
+        environments: crate::parallel::map(environments, |env| environment(spec, env, dir))
+            .into_iter()
             .collect::<Result<_>>()?,
         source: String::new(),
     })

@@ -112,18 +112,86 @@ fn render_environment(
     targets: Targets,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::new();
-    if targets.kubernetes && environment.kubernetes {
-        files.extend(kubernetes::render(env, platform, environment)?);
-    }
-    if targets.compose && environment.compose {
-        files.extend(compose::render(env, platform, environment)?);
-    }
-    if targets.observability {
-        files.extend(prometheus::render(env, platform, environment)?);
-        files.extend(grafana::render(env, platform, environment)?);
-        files.extend(alertmanager::render(platform, environment)?);
+    for target in Target::ALL {
+        if target.wanted(environment, targets) {
+            files.extend(render_folder(env, platform, &Folder { target, environment })?);
+        }
     }
     Ok(files)
+}
+
+/// The renderer of one target folder: it writes only under `<target>/<env>/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Alertmanager,
+    Compose,
+    Grafana,
+    Kubernetes,
+    Prometheus,
+}
+
+impl Target {
+    /// Every target, in the order of their folder names.
+    pub const ALL: [Target; 5] = [
+        Target::Alertmanager,
+        Target::Compose,
+        Target::Grafana,
+        Target::Kubernetes,
+        Target::Prometheus,
+    ];
+
+    fn wanted(self, environment: &crate::model::Environment, targets: Targets) -> bool {
+        match self {
+            Target::Kubernetes => targets.kubernetes && environment.kubernetes,
+            Target::Compose => targets.compose && environment.compose,
+            Target::Alertmanager | Target::Grafana | Target::Prometheus => targets.observability,
+        }
+    }
+}
+
+/// One environment folder of one target (`kubernetes/prod`): the unit `build -o` renders,
+/// verifies and writes before it renders the next.
+pub struct Folder<'p> {
+    pub target: Target,
+    pub environment: &'p crate::model::Environment,
+}
+
+/// The folders of the chosen targets, in path order (target, then environment name).
+pub fn folders(platform: &Platform, targets: Targets) -> Vec<Folder<'_>> {
+    let mut environments: Vec<&crate::model::Environment> = platform.environments.iter().collect();
+    environments.sort_by(|a, b| a.name.cmp(&b.name));
+    Target::ALL
+        .into_iter()
+        .flat_map(|target| {
+            environments
+                .iter()
+                .map(move |environment| Folder { target, environment })
+        })
+        .filter(|folder| folder.target.wanted(folder.environment, targets))
+        .collect()
+}
+
+/// The files of one folder, sorted by path.
+pub fn render_folder(
+    env: &minijinja::Environment<'static>,
+    platform: &Platform,
+    folder: &Folder,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let environment = folder.environment;
+    let mut files = match folder.target {
+        Target::Kubernetes => kubernetes::render(env, platform, environment)?,
+        Target::Compose => compose::render(env, platform, environment)?,
+        Target::Prometheus => prometheus::render(env, platform, environment)?,
+        Target::Grafana => grafana::render(env, platform, environment)?,
+        Target::Alertmanager => alertmanager::render(platform, environment)?,
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The template environment every renderer uses (built once per run).
+pub fn templates() -> minijinja::Environment<'static> {
+    templates::environment()
 }
 
 /// `(name, contents)` pairs as files under `dir`.

@@ -6,10 +6,7 @@ use toml::de::{DeTable, DeValue};
 /// Merges layers from lowest to highest; `None` when there are no layers.
 pub fn layers<'a>(layers: impl IntoIterator<Item = toml::Spanned<DeTable<'a>>>) -> Option<toml::Spanned<DeTable<'a>>> {
     layers.into_iter().reduce(|mut base, over| {
-        let span = base.span();
-        let mut table = base.get_mut().clone();
-        merge(&mut table, over.into_inner());
-        base = toml::Spanned::new(span, table);
+        merge(base.get_mut(), over.into_inner());
         base
     })
 }

@@ -96,38 +96,45 @@ pub struct DatastoreView {
     pub raw: RawDatastore,
 }
 
+/// Every environment's views, resolved in parallel (each reads only the document), with the
+/// problems in environment order.
 pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
+    let environments: Vec<(&String, &RawEnvironment)> = document.spec.environments.iter().collect();
+    let resolved = crate::parallel::map(&environments, |(name, settings)| {
+        let mut problems = Vec::new();
+        let mut resolver = Resolver {
+            document,
+            env: name,
+            problems: &mut problems,
+        };
+        let view = EnvView {
+            name: (*name).clone(),
+            name_span: document.key_span(&["environments", name]).unwrap_or(0..0),
+            settings: (*settings).clone(),
+            ingress: resolver.ingress(),
+            services: document
+                .spec
+                .services
+                .keys()
+                .filter_map(|svc| resolver.service(svc))
+                .collect(),
+            jobs: document.spec.jobs.keys().filter_map(|job| resolver.job(job)).collect(),
+            datastores: document
+                .spec
+                .datastores
+                .keys()
+                .filter_map(|ds| resolver.datastore(ds))
+                .collect(),
+            alerting: resolver.alerting(),
+        };
+        (view, problems)
+    });
     let mut problems = Vec::new();
-    let environments = document
-        .spec
-        .environments
-        .iter()
-        .map(|(name, settings)| {
-            let mut resolver = Resolver {
-                document,
-                env: name,
-                problems: &mut problems,
-            };
-            EnvView {
-                name: name.clone(),
-                name_span: document.key_span(&["environments", name]).unwrap_or(0..0),
-                settings: settings.clone(),
-                ingress: resolver.ingress(),
-                services: document
-                    .spec
-                    .services
-                    .keys()
-                    .filter_map(|svc| resolver.service(svc))
-                    .collect(),
-                jobs: document.spec.jobs.keys().filter_map(|job| resolver.job(job)).collect(),
-                datastores: document
-                    .spec
-                    .datastores
-                    .keys()
-                    .filter_map(|ds| resolver.datastore(ds))
-                    .collect(),
-                alerting: resolver.alerting(),
-            }
+    let environments = resolved
+        .into_iter()
+        .map(|(view, found)| {
+            problems.extend(found);
+            view
         })
         .collect();
     (environments, problems)

@@ -54,14 +54,22 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
     }
-    let shape = shape::check(schema::json_schema(), &root);
+    // The shape check and the typed read of the whole document run side by side; the typed
+    // read is repeated on the pruned document only when the shape check rejected keys.
+    let (shape, typed) = crate::parallel::join(
+        || shape::check(schema::json_schema(), &root),
+        || deserialize::<RawSpec>(root.clone()),
+    );
     let mut problems = shape.problems;
     problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     let mut root = root;
-    if !problems.is_empty() {
+    let typed = if problems.is_empty() {
+        typed
+    } else {
         shape::prune(root.get_mut(), &shape.rejected_keys);
-    }
-    match deserialize::<RawSpec>(root.clone()) {
+        deserialize::<RawSpec>(root.clone())
+    };
+    match typed {
         Ok(spec) => Ok(Document {
             text,
             root,
