@@ -100,6 +100,7 @@ fn names(env: &EnvView, out: &mut Diagnostics) {
         .services
         .iter()
         .map(|s| (&s.name, &s.name_span, "service"))
+        .chain(env.jobs.iter().map(|j| (&j.name, &j.name_span, "job")))
         .chain(env.datastores.iter().map(|d| (&d.name, &d.name_span, "datastore")));
     for (name, span, kind) in spec_names {
         if reserved.contains(&name.as_str()) {

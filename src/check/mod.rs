@@ -10,6 +10,7 @@ mod alerts;
 mod autoscale;
 mod compose;
 pub(crate) mod datastores;
+mod derived;
 mod files;
 
 pub use files::read as read_file;
@@ -52,7 +53,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 22] = [
+const RULES: [Rule; 23] = [
     required::check,
     names::check,
     quantities::check,
@@ -66,6 +67,7 @@ const RULES: [Rule; 22] = [
     ranges::check,
     settings::check,
     datastores::check,
+    derived::check,
     slo::check,
     rollout::check,
     warnings::check,

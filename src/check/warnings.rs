@@ -1,4 +1,5 @@
-//! Warnings: W0001 (unpinned image), W0002 (HTTP service without readiness probe),
+//! Warnings: W0001 (unpinned image, of a service or a job), W0002 (HTTP service without
+//! readiness probe),
 //! W0003 (a paging service that can run a single replica). A service (or its tier) accepts
 //! the warnings it lists in `allow`; a listed code that is not a warning is E0030.
 
@@ -11,6 +12,28 @@ pub fn check(cx: &Context<'_>, out: &mut Diagnostics) {
         let mut found = Diagnostics::default();
         service_warnings(env, service, &mut found);
         out.extend(found.into_iter().filter(|d| !allowed.contains(&d.code)));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for job in cx.envs.iter().flat_map(|env| &env.jobs) {
+        if let Some(image) = &job.raw.image
+            && seen.insert((image.span.start, image.span.end))
+        {
+            unpinned(image, out);
+        }
+    }
+}
+
+/// W0001 when `image` has no version tag or digest.
+fn unpinned(image: &crate::spec::Spanned<String>, out: &mut Diagnostics) {
+    if !pinned(&image.value) {
+        out.push(
+            Diagnostic::new(
+                Code::W0001,
+                image.span.clone(),
+                format!("image `{}` has no version tag", image.value),
+            )
+            .with_help("pin a version such as `:1.4.2`, or a digest"),
+        );
     }
 }
 
@@ -43,17 +66,8 @@ fn allowed_codes(list: &[crate::spec::Spanned<String>], out: &mut Diagnostics) -
 
 fn service_warnings(env: &crate::resolve::EnvView, service: &crate::resolve::ServiceView, out: &mut Diagnostics) {
     let raw = &service.raw;
-    if let Some(image) = &raw.image
-        && !pinned(&image.value)
-    {
-        out.push(
-            Diagnostic::new(
-                Code::W0001,
-                image.span.clone(),
-                format!("image `{}` has no version tag", image.value),
-            )
-            .with_help("pin a version such as `:1.4.2`, or a digest"),
-        );
+    if let Some(image) = &raw.image {
+        unpinned(image, out);
     }
     if let Some(port) = &raw.port {
         let probes = raw.probes.as_ref();

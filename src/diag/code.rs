@@ -175,7 +175,10 @@ impl Code {
             Code::E0010 => {
                 "Names are DNS-1035 labels: lowercase letters, digits and '-', starting with a \
                  letter, at most 63 characters. Label keys and values must be valid Kubernetes \
-                 labels, and derived names (namespace, object names) must fit Kubernetes' limits."
+                 labels, and derived names (namespace, object names) must fit Kubernetes' limits. \
+                 A service, job or datastore may not take a name platc gives to something it adds: \
+                 a datastore's `<ds>-exporter`, `<ds>-backup`, `<ds>-restore`, an operator \
+                 cluster's `<ds>-db` (and `-db-rw`, `-db-r`, `-db-ro`)."
             }
             Code::E0020 => {
                 "cpu is a Kubernetes quantity such as \"250m\", \"0.5\" or \"2\"; memory and \

@@ -74,9 +74,9 @@ impl Rule {
 
 /// Every rule group of one environment, empty groups left out. Every alert links the service
 /// dashboard with its `namespace` and `service` (`dashboard_url`, a path on the Grafana host,
-/// or a URL with `dashboard_base`) — a datastore alert, whose aggregated result carries no such
-/// labels, links the overview with its Datastores row — and takes the `[alerts]` policy (see
-/// `policy`).
+/// or a URL with `dashboard_base`) — a datastore or job alert, whose result carries no
+/// `service` label for the dashboard's variable, links the environment's overview instead —
+/// and takes the `[alerts]` policy (see `policy`).
 pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
     let prefix = format!("{}-{}", platform.name, env.name);
     let mut slo = slo::rules(platform, env);
@@ -102,7 +102,7 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         .into_iter()
         .filter(|(_, _, rules)| !rules.is_empty())
         .map(|(name, interval, mut rules)| {
-            let dashboard = if name == "datastores" {
+            let dashboard = if matches!(name, "datastores" | "jobs") {
                 &overview
             } else {
                 &service_dashboard
