@@ -7,8 +7,9 @@
 //! (`tests/promtool/alert-policy-production.test.yaml`), the `[alerts]` policy: an 80% spent
 //! budget fires the 50% and 75% budget alerts but not 100%, a custom alert, `restarts = 0`,
 //! a severity override, with runbook and dashboard links;
-//! and from `specs/datastores-ops.toml` the datastore alerts: exporters, a stale and a failed
-//! backup.
+//! from `specs/datastores-ops.toml` the datastore alerts: exporters, a stale and a failed
+//! backup; and from `specs/next/workloads.toml` the job alerts: a failed run, and no success
+//! for twice the schedule's longest gap.
 //!
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
@@ -33,8 +34,10 @@ fn promtool() -> Option<PathBuf> {
 
 fn rules_of(spec: &str, env: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join(spec)).unwrap();
-    let Ok(compilation) = platc::compile(&text) else {
+    let path = root.join(spec);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The spec's folder: config files (`files`) are read relative to it.
+    let Ok(compilation) = platc::compile_in(&text, path.parent().unwrap()) else {
         panic!("{spec} does not compile")
     };
     let Ok(files) = platc::render(&compilation.platform) else {
@@ -96,4 +99,9 @@ fn datastore_exporters_and_backups_alert() {
 #[test]
 fn budget_custom_restart_and_override_alerts_fire_as_the_policy_says() {
     scenarios_of("specs/alert-policy.toml", "production", "alert-policy-production");
+}
+
+#[test]
+fn a_failed_job_warns_and_a_job_without_success_for_twice_its_gap_pages() {
+    scenarios_of("specs/next/workloads.toml", "production", "workloads-production");
 }

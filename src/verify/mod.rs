@@ -10,6 +10,7 @@ mod kubernetes;
 mod monitoring;
 mod prometheus;
 mod rollouts;
+mod unique;
 
 use crate::render::OutputFile;
 
@@ -83,11 +84,15 @@ fn is_target_file(path: &str, target: &str, suffix: &str) -> bool {
     in_target && path.ends_with(suffix)
 }
 
-/// Every YAML document of a file, as JSON values.
+/// Every YAML document of a file, as JSON values; a mapping that names a key twice is an error.
 pub fn yaml_documents(text: &str) -> Result<Vec<serde_json::Value>, String> {
     use serde::Deserialize;
     serde_norway::Deserializer::from_str(text)
-        .map(|document| serde_json::Value::deserialize(document).map_err(|e| e.to_string()))
+        .map(|document| {
+            unique::Unique::deserialize(document)
+                .map(|unique| unique.0)
+                .map_err(|e| e.to_string())
+        })
         .filter(|document| !matches!(document, Ok(serde_json::Value::Null)))
         .collect()
 }
