@@ -15,6 +15,7 @@ mod files;
 
 pub use files::read as read_file;
 mod jobs;
+mod metrics;
 mod names;
 mod ports;
 mod quantities;
@@ -53,7 +54,7 @@ impl<'a> Context<'a> {
 
 type Rule = fn(&Context<'_>, &mut Diagnostics);
 
-const RULES: [Rule; 23] = [
+const RULES: [Rule; 24] = [
     required::check,
     names::check,
     quantities::check,
@@ -68,6 +69,7 @@ const RULES: [Rule; 23] = [
     settings::check,
     datastores::check,
     derived::check,
+    metrics::check,
     slo::check,
     rollout::check,
     warnings::check,

@@ -340,5 +340,6 @@ fn e0070_counts_operator_instances_exporters_and_backups() {
     let fits = spec.replace("pods = 4", "pods = 5");
     assert_eq!(findings(&fits), vec![]);
 }
+mod metrics;
 mod names;
 mod rollout;

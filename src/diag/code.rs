@@ -247,7 +247,9 @@ impl Code {
                 "A custom alert's `expr` is parsed as PromQL (`${namespace}` stands for the \
                  environment's namespace); the error points where the parser failed. `severity` \
                  overrides name a standard or custom alert and say critical or warning; custom alert \
-                 names are letters, digits and _; runbook_base and dashboard_base are http(s) URLs."
+                 names are letters, digits and _; runbook_base and dashboard_base are http(s) URLs. \
+                 `[platform.metrics]` enters every generated expression: `requests` and `latency` \
+                 are Prometheus metric names, `error_status` a regex PromQL accepts."
             }
             Code::E0090 => {
                 "Routes are served through the environment's ingress host. Set [ingress] host, \
