@@ -14,42 +14,12 @@
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn promtool() -> Option<PathBuf> {
-    let prefix = std::env::var("PLATC_VALIDATORS").unwrap_or_else(|_| "/opt/platc-validators".into());
-    let path = Path::new(&prefix).join("bin/promtool");
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "promtool not found at {} (CI is set, so this is a failure)",
-        path.display()
-    );
-    eprintln!("skipped: promtool not installed at {}", path.display());
-    None
-}
-
-fn rules_of(spec: &str, env: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path = root.join(spec);
-    let text = std::fs::read_to_string(&path).unwrap();
-    // The spec's folder: config files (`files`) are read relative to it.
-    let Ok(compilation) = platc::compile_in(&text, path.parent().unwrap()) else {
-        panic!("{spec} does not compile")
-    };
-    let Ok(files) = platc::render(&compilation.platform) else {
-        panic!("{spec} does not render")
-    };
-    let path = format!("prometheus/{env}/rules.yaml");
-    files
-        .into_iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path}"))
-        .contents
-}
+#[path = "support/promtool.rs"]
+mod support;
+use support::{promtool, rendered};
 
 fn scenarios(env: &str) {
     scenarios_of("specs/slo-scenarios.toml", env, env);
@@ -58,7 +28,11 @@ fn scenarios(env: &str) {
 fn scenarios_of(spec: &str, env: &str, test: &str) {
     let Some(promtool) = promtool() else { return };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rules.yaml"), rules_of(spec, env)).unwrap();
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        rendered(spec, &format!("prometheus/{env}/rules.yaml")),
+    )
+    .unwrap();
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/promtool/{test}.test.yaml"));
     let test_file = dir.path().join("test.yaml");
     std::fs::copy(tests, &test_file).unwrap();

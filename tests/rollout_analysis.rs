@@ -13,37 +13,19 @@
 //! promtool comes from `$PLATC_VALIDATORS/bin/promtool` (default `/opt/platc-validators`).
 //! Without it the test is skipped, except under CI (`CI` set), where that is a failure.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn promtool() -> Option<PathBuf> {
-    let prefix = std::env::var("PLATC_VALIDATORS").unwrap_or_else(|_| "/opt/platc-validators".into());
-    let path = Path::new(&prefix).join("bin/promtool");
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "promtool not found at {} (CI is set, so this is a failure)",
-        path.display()
-    );
-    eprintln!("skipped: promtool not installed at {}", path.display());
-    None
-}
+#[path = "support/promtool.rs"]
+mod support;
+use support::{promtool, rendered};
 
 /// (query, success condition) of the `AnalysisTemplate` in `services/<service>.yaml`.
 fn analysis_of(service: &str) -> (String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("specs/progressive.toml")).unwrap();
-    let Ok(compilation) = platc::compile(&text) else {
-        panic!("specs/progressive.toml does not compile")
-    };
-    let Ok(files) = platc::render(&compilation.platform) else {
-        panic!("specs/progressive.toml does not render")
-    };
-    let path = format!("kubernetes/production/services/{service}.yaml");
-    let file = files.iter().find(|f| f.path == path).expect("the service's file");
-    let template = platc::verify::yaml_documents(&file.contents)
+    let file = rendered(
+        "specs/progressive.toml",
+        &format!("kubernetes/production/services/{service}.yaml"),
+    );
+    let template = platc::verify::yaml_documents(&file)
         .unwrap()
         .into_iter()
         .find(|d| d["kind"] == "AnalysisTemplate")

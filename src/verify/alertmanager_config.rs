@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::SecretKeySelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
@@ -73,18 +74,10 @@ struct Receiver {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct SecretKey {
-    name: String,
-    key: String,
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct PagerDuty {
-    routing_key: SecretKey,
+    routing_key: SecretKeySelector,
     send_resolved: bool,
 }
 
@@ -93,7 +86,7 @@ struct PagerDuty {
 #[allow(dead_code)]
 struct Slack {
     #[serde(rename = "apiURL")]
-    api_url: SecretKey,
+    api_url: SecretKeySelector,
     channel: Option<String>,
     send_resolved: bool,
 }
@@ -102,7 +95,7 @@ struct Slack {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct Webhook {
-    url_secret: SecretKey,
+    url_secret: SecretKeySelector,
     send_resolved: bool,
 }
 
@@ -114,7 +107,7 @@ struct Email {
     from: String,
     smarthost: String,
     auth_username: Option<String>,
-    auth_password: Option<SecretKey>,
+    auth_password: Option<SecretKeySelector>,
     #[serde(rename = "requireTLS")]
     require_tls: bool,
     send_resolved: bool,

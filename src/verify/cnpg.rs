@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::SecretKeySelector;
 use k8s_openapi::api::core::v1::{PodTemplateSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
@@ -126,16 +127,8 @@ struct ObjectStore {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct S3Credentials {
-    access_key_id: SecretKey,
-    secret_access_key: SecretKey,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct SecretKey {
-    name: String,
-    key: String,
+    access_key_id: SecretKeySelector,
+    secret_access_key: SecretKeySelector,
 }
 
 #[derive(Deserialize)]
