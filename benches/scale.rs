@@ -69,10 +69,10 @@ fn check_time(services: usize) {
     let dir = Path::new(".");
     let timed = |name: &str, start: Instant| println!("  {name}: {:.2} s", start.elapsed().as_secs_f64());
     let start = Instant::now();
-    let document = platc::spec::parse(&text).expect("parses");
+    let mut document = platc::spec::parse(&text).expect("parses");
     timed("parse (TOML, shape check, typed read)", start);
     let start = Instant::now();
-    let (environments, _) = platc::resolve::resolve(&document);
+    let (environments, _) = platc::resolve::resolve(&mut document);
     timed("resolve", start);
     let start = Instant::now();
     drop(platc::check::check(&document, &environments, dir));

@@ -54,9 +54,41 @@ pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Fail
 /// (all when empty; names the spec does not have select nothing). Errors are always those
 /// of every environment: the spec must be valid as a whole.
 pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Compilation, Failure> {
+    let (platform, warnings) = validated(text, warning_envs, dir, |spec, environments| {
+        model::build(spec, environments, dir).map_err(|e| Failure::Internal(e.0))
+    })?;
+    Ok(Compilation {
+        platform: platform?,
+        warnings,
+    })
+}
+
+/// A valid spec as `platc check` sees it: its environments' names and its warnings.
+pub struct Checked {
+    pub environments: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// parse → resolve → check, without the model: what `platc check` reports. The checks are
+/// what make the model sound (a spec they accept always builds), so the model, the render
+/// target's input, is left to `build`.
+pub fn check_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Checked, Failure> {
+    let (environments, warnings) = validated(text, warning_envs, dir, |_, environments| {
+        environments.iter().map(|env| env.name.clone()).collect()
+    })?;
+    Ok(Checked { environments, warnings })
+}
+
+/// parse → resolve → check, then `then` on the valid spec; with the warnings found.
+fn validated<R>(
+    text: &str,
+    warning_envs: &[String],
+    dir: &std::path::Path,
+    then: impl FnOnce(&spec::RawSpec, &[resolve::EnvView]) -> R,
+) -> Result<(R, Vec<Diagnostic>), Failure> {
     let explained = |found: Vec<Diagnostic>| found.into_iter().map(Diagnostic::or_explain).collect();
-    let document = spec::parse(text).map_err(|found| Failure::Invalid(explained(found)))?;
-    let (mut environments, problems) = resolve::resolve(&document);
+    let mut document = spec::parse(text).map_err(|found| Failure::Invalid(explained(found)))?;
+    let (mut environments, problems) = resolve::resolve(&mut document);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(problems);
     diagnostics.extend(document.recovered.iter().cloned());
@@ -87,11 +119,8 @@ pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -
     if diagnostics.has_errors() {
         return Err(Failure::Invalid(explained(diagnostics.into_sorted())));
     }
-    let platform = model::build(&document.spec, &environments, dir).map_err(|e| Failure::Internal(e.0))?;
-    Ok(Compilation {
-        platform,
-        warnings: explained(diagnostics.into_sorted()),
-    })
+    let result = then(&document.spec, &environments);
+    Ok((result, explained(diagnostics.into_sorted())))
 }
 
 /// render → verify: every output file, checked.

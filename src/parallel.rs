@@ -23,6 +23,34 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
+/// Like [`map`], for work that consumes its items.
+pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if workers < 2 || items.len() < 2 {
+        return items.into_iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(workers);
+    let mut parts = Vec::new();
+    let mut rest = items;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 /// Runs `a` and `b` at the same time; returns both results.
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
     std::thread::scope(|scope| {
@@ -44,5 +72,10 @@ mod tests {
         );
         assert_eq!(super::map(&[] as &[u32], |n| *n), Vec::<u32>::new());
         assert_eq!(super::join(|| 1, || "b"), (1, "b"));
+        assert_eq!(
+            super::map_into(items.clone(), |n| n + 1),
+            items.iter().map(|n| n + 1).collect::<Vec<_>>()
+        );
+        assert_eq!(super::map_into(Vec::<u32>::new(), |n| n), Vec::<u32>::new());
     }
 }

@@ -48,7 +48,7 @@ impl<'a> Context<'a> {
     pub fn services(&self) -> impl Iterator<Item = (&'a EnvView, &'a ServiceView)> + 'a {
         self.envs
             .iter()
-            .flat_map(|env| env.services.iter().map(move |service| (env, service)))
+            .flat_map(|env| env.services.iter().map(move |service| (env, &**service)))
     }
 }
 

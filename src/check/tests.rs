@@ -15,11 +15,11 @@ fn findings(body: &str) -> Vec<(Code, usize)> {
 /// Like `findings`, warnings included.
 fn all_findings(body: &str) -> Vec<(Code, usize)> {
     let text = format!("{HEAD}{body}");
-    let document = match crate::spec::parse(&text) {
+    let mut document = match crate::spec::parse(&text) {
         Ok(document) => document,
         Err(problems) => return problems.iter().map(|d| (d.code, line(&text, d))).collect(),
     };
-    let (envs, mut problems) = crate::resolve::resolve(&document);
+    let (envs, mut problems) = crate::resolve::resolve(&mut document);
     problems.extend(document.recovered.iter().cloned());
     problems.extend(super::check(
         &document,
@@ -259,8 +259,8 @@ fn e0003_no_targets() {
         "an override of nothing"
     );
     let text = "[platform]\nname = \"shop\"\n[environments.production]\ntargets = []\n";
-    let document = crate::spec::parse(text).ok().unwrap();
-    let (envs, _) = crate::resolve::resolve(&document);
+    let mut document = crate::spec::parse(text).ok().unwrap();
+    let (envs, _) = crate::resolve::resolve(&mut document);
     let found: Vec<Code> = super::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .iter()

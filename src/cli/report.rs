@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::output::Stdout;
 use crate::diag::render::{self, Format};
 use crate::diag::{Diagnostic, SourceFile};
-use crate::{Compilation, Failure};
+use crate::{Checked, Compilation, Failure};
 
 /// The name diagnostics use for a spec read from standard input.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -85,23 +85,41 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
 /// `envs`, warnings are those of these environments only, and naming an environment the
 /// (valid) spec does not have is a usage error.
 pub fn compile(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
+    run_stages(spec, envs, crate::compile_for, |compilation| {
+        compilation
+            .platform
+            .environments
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect()
+    })
+}
+
+/// Checks one spec as [`compile`] does, without building the model (`platc check`).
+pub fn checked(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Checked, Vec<Diagnostic>>> {
+    run_stages(spec, envs, crate::check_for, |checked| {
+        checked.environments.iter().map(String::as_str).collect()
+    })
+}
+
+fn run_stages<T>(
+    spec: &Spec,
+    envs: &[String],
+    stages: impl FnOnce(&str, &[String], &Path) -> Result<T, Failure>,
+    env_names: impl Fn(&T) -> Vec<&str>,
+) -> anyhow::Result<Result<T, Vec<Diagnostic>>> {
     if let Some(not_utf8) = &spec.not_utf8 {
         return Ok(Err(vec![not_utf8.clone()]));
     }
     // `files` are read relative to the spec's folder (for `-`, the path is "-": the cwd).
     let dir = spec.file.path.parent().filter(|d| !d.as_os_str().is_empty());
-    match crate::compile_for(&spec.file.text, envs, dir.unwrap_or(std::path::Path::new("."))) {
-        Ok(compilation) => {
-            let known: Vec<&str> = compilation
-                .platform
-                .environments
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect();
+    match stages(&spec.file.text, envs, dir.unwrap_or(Path::new("."))) {
+        Ok(result) => {
+            let known = env_names(&result);
             if let Some(unknown) = envs.iter().find(|name| !known.contains(&name.as_str())) {
                 anyhow::bail!("the spec has no environment `{unknown}` (it has: {})", known.join(", "));
             }
-            Ok(Ok(compilation))
+            Ok(Ok(result))
         }
         Err(Failure::Invalid(diagnostics)) => Ok(Err(diagnostics)),
         Err(Failure::Internal(message)) => Err(internal(&message)),
@@ -134,8 +152,8 @@ pub fn check(specs: &[PathBuf], options: &CheckOptions) -> anyhow::Result<ExitCo
     }
     let mut reports = Vec::new();
     for spec in &files {
-        let diagnostics = match compile(spec, &options.envs)? {
-            Ok(compilation) => compilation.warnings,
+        let diagnostics = match checked(spec, &options.envs)? {
+            Ok(checked) => checked.warnings,
             Err(diagnostics) => diagnostics,
         };
         reports.push((&spec.file, diagnostics));

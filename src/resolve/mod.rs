@@ -12,6 +12,7 @@
 mod merge;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
 
@@ -23,7 +24,8 @@ pub struct EnvView {
     pub name_span: Span,
     pub settings: RawEnvironment,
     pub ingress: Option<RawIngress>,
-    pub services: Vec<ServiceView>,
+    /// Shared with the environments that resolve the service the same way.
+    pub services: Vec<Arc<ServiceView>>,
     pub jobs: Vec<JobView>,
     pub datastores: Vec<DatastoreView>,
     /// `[alerting]` with `environments.<env>.alerting` merged over it.
@@ -96,10 +98,19 @@ pub struct DatastoreView {
     pub raw: RawDatastore,
 }
 
-/// Every environment's views, resolved in parallel (each reads only the document), with the
-/// problems in environment order.
-pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
+/// Every environment's views, with the problems found. Services are resolved in parallel,
+/// and a service that no environment layers (no `container_defaults`, tier override or
+/// service override there) is resolved once and shared by those environments.
+///
+/// The `[services.<name>]` tables are moved out of the document (their keys stay, with their
+/// spans): each is read into its views and freed, rather than copied, since they are the
+/// bulk of a large spec. After this, the document holds them as empty tables.
+pub fn resolve(document: &mut Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
+    let bodies = take_services(document);
+    let document = &*document;
     let environments: Vec<(&String, &RawEnvironment)> = document.spec.environments.iter().collect();
+    let env_names: Vec<&str> = environments.iter().map(|(name, _)| name.as_str()).collect();
+    let services = crate::parallel::map_into(bodies, |(name, body)| in_every_env(document, &env_names, &name, body));
     let resolved = crate::parallel::map(&environments, |(name, settings)| {
         let mut problems = Vec::new();
         let mut resolver = Resolver {
@@ -112,12 +123,7 @@ pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
             name_span: document.key_span(&["environments", name]).unwrap_or(0..0),
             settings: (*settings).clone(),
             ingress: resolver.ingress(),
-            services: document
-                .spec
-                .services
-                .keys()
-                .filter_map(|svc| resolver.service(svc))
-                .collect(),
+            services: Vec::new(),
             jobs: document.spec.jobs.keys().filter_map(|job| resolver.job(job)).collect(),
             datastores: document
                 .spec
@@ -130,14 +136,86 @@ pub fn resolve(document: &Document<'_>) -> (Vec<EnvView>, Vec<Diagnostic>) {
         (view, problems)
     });
     let mut problems = Vec::new();
-    let environments = resolved
+    let mut environments: Vec<EnvView> = resolved
         .into_iter()
         .map(|(view, found)| {
             problems.extend(found);
             view
         })
         .collect();
+    for (views, found) in services {
+        problems.extend(found);
+        for (env, view) in environments.iter_mut().zip(views) {
+            env.services.extend(view);
+        }
+    }
     (environments, problems)
+}
+
+type Table<'d> = toml::Spanned<DeTable<'d>>;
+
+/// Each service's name and table, moved out of `[services]` (in name order); a service
+/// whose value is not a table (a shape error already reported) has none.
+fn take_services<'d>(document: &mut Document<'d>) -> Vec<(String, Option<Table<'d>>)> {
+    let Some(DeValue::Table(services)) = document.root.get_mut().get_mut("services").map(toml::Spanned::get_mut) else {
+        return Vec::new();
+    };
+    services
+        .iter_mut()
+        .filter(|(name, _)| document.spec.services.contains_key(name.get_ref().as_ref()))
+        .map(|(name, value)| {
+            let span = value.span();
+            let body = match value.get_mut() {
+                DeValue::Table(table) => Some(toml::Spanned::new(span, std::mem::take(table))),
+                _ => None,
+            };
+            (name.get_ref().to_string(), body)
+        })
+        .collect()
+}
+
+/// One service's view in each environment (in the order of `envs`), and its problems.
+fn in_every_env<'d>(
+    document: &Document<'d>,
+    envs: &[&str],
+    name: &str,
+    base: Option<Table<'d>>,
+) -> (Vec<Option<Arc<ServiceView>>>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let Some(base) = base else {
+        return (vec![None; envs.len()], problems);
+    };
+    let layered: Vec<bool> = envs
+        .iter()
+        .map(|env| Resolver::layers_service(document, env, name, &base))
+        .collect();
+    let mut views = Vec::with_capacity(envs.len());
+    let mut shared = None;
+    for (env, layered) in envs.iter().zip(&layered) {
+        let mut resolver = Resolver {
+            document,
+            env,
+            problems: &mut problems,
+        };
+        views.push(if *layered {
+            resolver.service(name, base.clone()).map(Arc::new)
+        } else {
+            shared
+                .get_or_insert_with(|| resolver.service(name, base.clone()).map(Arc::new))
+                .clone()
+        });
+    }
+    if shared.is_none() {
+        // Every environment layers the service, so a value of `[services.<name>]` may be
+        // overridden everywhere: read that table alone too, so its errors are still found.
+        let mut resolver = Resolver {
+            document,
+            env: "",
+            problems: &mut problems,
+        };
+        let _: Option<RawService> = resolver.deserialize(base);
+    }
+    (views, problems)
 }
 
 struct Resolver<'r, 'd> {
@@ -198,8 +276,23 @@ impl<'d> Resolver<'_, 'd> {
         })
     }
 
-    fn service(&mut self, name: &str) -> Option<ServiceView> {
-        let base = self.layer(&["services", name])?;
+    /// Whether `env` adds a layer to the service: container defaults, an override of the
+    /// service, or of the tier it names.
+    fn layers_service(document: &Document<'_>, env: &str, name: &str, base: &Table<'_>) -> bool {
+        let in_env = |path: &[&str]| {
+            let full: Vec<&str> = ["environments", env].iter().chain(path).copied().collect();
+            document.table(&full).is_some()
+        };
+        if in_env(&["container_defaults"]) || in_env(&["services", name]) {
+            return true;
+        }
+        match base.get_ref().get("tier").map(toml::Spanned::get_ref) {
+            Some(DeValue::String(tier)) => in_env(&["tiers", tier]),
+            _ => false,
+        }
+    }
+
+    fn service(&mut self, name: &str, base: Table<'d>) -> Option<ServiceView> {
         let override_layer = self.env_layer(&["services", name]);
         let tier = [Some(&base), override_layer.as_ref()]
             .into_iter()

@@ -36,8 +36,8 @@ fn env<'a>(envs: &'a [EnvView], name: &str) -> &'a ServiceView {
 
 #[test]
 fn layers_merge_in_spec_order() {
-    let document = spec::parse(SPEC).ok().unwrap();
-    let (envs, problems) = resolve(&document);
+    let mut document = spec::parse(SPEC).ok().unwrap();
+    let (envs, problems) = resolve(&mut document);
     assert!(problems.is_empty());
 
     let prod = env(&envs, "prod");
@@ -76,8 +76,8 @@ fn layers_merge_in_spec_order() {
 
 #[test]
 fn effective_values_keep_the_span_of_their_layer() {
-    let document = spec::parse(SPEC).ok().unwrap();
-    let (envs, _) = resolve(&document);
+    let mut document = spec::parse(SPEC).ok().unwrap();
+    let (envs, _) = resolve(&mut document);
     let replicas = env(&envs, "prod").raw.replicas.clone().unwrap();
     let line = SPEC[..replicas.span.start].matches('\n').count() + 1;
     assert_eq!(line, 9, "points at the environment's tier override");

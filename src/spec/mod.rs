@@ -15,6 +15,7 @@ pub mod reference;
 pub mod scaling;
 pub mod schedule;
 pub mod schema;
+mod segments;
 pub mod service;
 mod shape;
 mod spanned;
@@ -50,7 +51,7 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
-    let (root, errors) = DeTable::parse_recoverable(text);
+    let (root, errors) = segments::parse(text);
     if !errors.is_empty() {
         return Err(errors.iter().map(|error| syntax_error(text, error)).collect());
     }
@@ -58,7 +59,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
     // read is repeated on the pruned document only when the shape check rejected keys.
     let (shape, typed) = crate::parallel::join(
         || shape::check(schema::json_schema(), &root),
-        || deserialize::<RawSpec>(root.clone()),
+        || deserialize::<RawSpec>(skeleton(&root)),
     );
     let mut problems = shape.problems;
     problems.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
@@ -67,7 +68,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
         typed
     } else {
         shape::prune(root.get_mut(), &shape.rejected_keys);
-        deserialize::<RawSpec>(root.clone())
+        deserialize::<RawSpec>(skeleton(&root))
     };
     match typed {
         Ok(spec) => Ok(Document {
@@ -82,6 +83,37 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
             Diagnostic::whole_file(Code::E0003, "the spec does not match its schema")
         })]),
     }
+}
+
+/// A copy of the document for its typed read, with every `[services.<name>]` table empty:
+/// the read keeps only their names (`RawSpec::services`), so copying their values would be
+/// most of the work of a large spec for nothing. A value that is not a table stays, so the
+/// typed read still rejects it.
+fn skeleton<'a>(root: &toml::Spanned<DeTable<'a>>) -> toml::Spanned<DeTable<'a>> {
+    let emptied = |services: &DeTable<'a>| -> DeTable<'a> {
+        services
+            .iter()
+            .map(|(name, body)| match body.get_ref() {
+                DeValue::Table(_) => (
+                    name.clone(),
+                    toml::Spanned::new(body.span(), DeValue::Table(DeTable::new())),
+                ),
+                _ => (name.clone(), body.clone()),
+            })
+            .collect()
+    };
+    let table = root
+        .get_ref()
+        .iter()
+        .map(|(key, value)| match (key.get_ref().as_ref(), value.get_ref()) {
+            ("services", DeValue::Table(services)) => (
+                key.clone(),
+                toml::Spanned::new(value.span(), DeValue::Table(emptied(services))),
+            ),
+            _ => (key.clone(), value.clone()),
+        })
+        .collect();
+    toml::Spanned::new(root.span(), table)
 }
 
 /// Deserializes a (possibly merged) table, keeping the spans of its values.

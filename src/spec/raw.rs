@@ -44,9 +44,11 @@ pub struct RawSpec {
     /// Ingress object).
     pub ingress: Option<RawIngress>,
     /// The long-running workloads by name (`image` required). Example: `[services.api]`.
+    // Only their names are read here: resolve reads each service's values layered per
+    // environment (services are the bulk of a large spec; reading them twice costs).
     #[serde(default)]
-    #[schemars(extend("propertyNames" = named_keys()))]
-    pub services: Map<RawService>,
+    #[schemars(extend("propertyNames" = named_keys()), with = "Map<RawService>")]
+    pub services: Map<Declared>,
     /// Scheduled workloads by name, each a `CronJob` (`schedule` and `image` required).
     /// Example: `[jobs.nightly-report]`.
     #[serde(default)]
@@ -63,6 +65,16 @@ pub struct RawSpec {
     /// Alertmanager receivers and routes: who is told about alerts. Default: none (no
     /// Alertmanager configuration).
     pub alerting: Option<RawAlerting>,
+}
+
+/// A table the document's typed read knows by name only (see `RawSpec::services`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Declared;
+
+impl<'de> Deserialize<'de> for Declared {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Declared)
+    }
 }
 
 /// `[platform]`: the platform's name and what every object and alert carries.

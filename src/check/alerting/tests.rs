@@ -11,8 +11,8 @@ const RECEIVERS: &str = "[alerting.receivers.chat]\nslack = \"slack/url\"\nchann
 /// line, columns from 1.
 fn errors(body: &str) -> Vec<(Code, usize, usize)> {
     let text = format!("{HEAD}{body}");
-    let document = crate::spec::parse(&text).unwrap_or_else(|p| panic!("{body}: does not parse: {p:?}"));
-    let (envs, mut problems) = crate::resolve::resolve(&document);
+    let mut document = crate::spec::parse(&text).unwrap_or_else(|p| panic!("{body}: does not parse: {p:?}"));
+    let (envs, mut problems) = crate::resolve::resolve(&mut document);
     problems.extend(crate::check::check(&document, &envs, std::path::Path::new(".")));
     let mut found: Vec<(Code, usize, usize)> = problems
         .into_iter()
@@ -122,8 +122,8 @@ fn errors_with_operator(body: &str) -> Vec<(Code, usize, usize)> {
     let found = errors(body);
     assert!(found.is_empty(), "without operator mode the window is fine: {found:?}");
     let text = format!("{HEAD}{body}").replace("name = \"shop\"\n", "name = \"shop\"\nprometheus_operator = true\n");
-    let document = crate::spec::parse(&text).expect("parses");
-    let (envs, _) = crate::resolve::resolve(&document);
+    let mut document = crate::spec::parse(&text).expect("parses");
+    let (envs, _) = crate::resolve::resolve(&mut document);
     crate::check::check(&document, &envs, std::path::Path::new("."))
         .into_sorted()
         .into_iter()

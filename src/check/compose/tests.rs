@@ -7,8 +7,8 @@ const WEB: &str = "[services.web]\nimage = \"web:1\"\nport = 8080\nprobes = { re
 
 /// Every diagnostic the Compose rule finds in a whole spec.
 fn diagnostics(text: &str) -> Vec<crate::diag::Diagnostic> {
-    let document = crate::spec::parse(text).expect("the test spec parses");
-    let (envs, _) = crate::resolve::resolve(&document);
+    let mut document = crate::spec::parse(text).expect("the test spec parses");
+    let (envs, _) = crate::resolve::resolve(&mut document);
     let mut out = crate::diag::Diagnostics::default();
     let context = super::Context {
         document: &document,

@@ -7,11 +7,11 @@ use crate::diag::Code;
 /// line, columns from 1.
 fn located(body: &str) -> Vec<(Code, usize, usize)> {
     let text = format!("{HEAD}{body}");
-    let document = match crate::spec::parse(&text) {
+    let mut document = match crate::spec::parse(&text) {
         Ok(document) => document,
         Err(problems) => panic!("the spec does not parse: {problems:?}"),
     };
-    let (envs, mut problems) = crate::resolve::resolve(&document);
+    let (envs, mut problems) = crate::resolve::resolve(&mut document);
     problems.extend(crate::check::check(&document, &envs, std::path::Path::new(".")));
     let head_lines = HEAD.matches('\n').count();
     let mut found: Vec<(Code, usize, usize)> = problems

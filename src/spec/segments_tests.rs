@@ -1,0 +1,118 @@
+use super::*;
+
+/// The segmented tree, compared with one parse of the whole text: every key, value and span
+/// (`Debug` of the spanned tree prints them all).
+fn same_as_one_parse(text: &str, segment_bytes: usize) -> bool {
+    let (whole, errors) = DeTable::parse_recoverable(text);
+    assert!(errors.is_empty(), "the test text parses: {errors:?}");
+    match parse_segmented(text, segment_bytes) {
+        Some(tree) => {
+            assert_eq!(format!("{tree:?}"), format!("{whole:?}"), "segmented parse of:\n{text}");
+            true
+        }
+        None => false,
+    }
+}
+
+fn services(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            format!(
+                "[services.svc-{i}]\nimage = \"r/svc-{i}:1\" # a comment\nport = {}\n\
+                 uses = [\n  \"svc-{}\",\n  [\"nested\"],\n]\nenv = {{ A = \"x\", B = 'y' }}\n\n\
+                 [services.svc-{i}.probes]\nliveness = \"/live\"\n\n",
+                8000 + i,
+                i.saturating_sub(1)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_spec_cut_anywhere_between_services_parses_as_a_whole() {
+    let text = format!(
+        "[platform]\nname = \"x\"\n\n[environments.prod]\n\n{}[datastores.db]\nengine = \"postgres\"\n\n\
+         [jobs.nightly]\nimage = \"r/job:1\"\n",
+        services(40)
+    );
+    for segment_bytes in [1, 100, 1000, 5000, text.len()] {
+        assert!(
+            same_as_one_parse(&text, segment_bytes),
+            "cut every {segment_bytes} bytes"
+        );
+    }
+    let segments = segments(&blocks(&text).unwrap(), text.len(), 1).unwrap();
+    assert!(
+        segments.len() > 40,
+        "one segment per service at least: {}",
+        segments.len()
+    );
+}
+
+#[test]
+fn every_example_parses_as_a_whole() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/examples");
+    let mut segmented = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        segmented += usize::from(same_as_one_parse(&text, 1));
+    }
+    assert!(
+        segmented >= 3,
+        "examples cut into segments: {segmented} (at {})",
+        dir.display()
+    );
+}
+
+#[test]
+fn headers_inside_strings_and_arrays_do_not_cut() {
+    let text = "[platform]\nname = \"x\"\nnote = \"\"\"\n[services.fake]\nimage = 1\n\"\"\"\n\
+                raw = '''\n[services.fake2]\n'''\n\n[services.real]\nlist = [\n[\"a\"],\n[2]\n]\n\
+                # [services.commented]\nimage = \"i\"\n";
+    let blocks = blocks(text).unwrap();
+    assert_eq!(
+        blocks.iter().map(|b| b.service).collect::<Vec<_>>(),
+        [None, None, Some("real")],
+        "{blocks:?}"
+    );
+    assert!(same_as_one_parse(text, 1));
+}
+
+#[test]
+fn what_could_interact_is_parsed_at_once() {
+    // A service's tables apart, a `[services]` table, a dotted `services` key at the top,
+    // a top-level table in two runs, and arrays of tables: one parse, not segments.
+    for text in [
+        "[services.a]\nimage = \"i\"\n[services.b]\nimage = \"j\"\n[services.a.probes]\nliveness = \"/\"\n",
+        "[services]\na.image = \"i\"\n[services.b]\nimage = \"j\"\n",
+        "services.a.image = \"i\"\n[services.b]\nimage = \"j\"\n",
+        "[environments.a]\n[services.b]\nimage = \"j\"\n[environments.b]\n",
+        "[services.a]\nimage = \"i\"\n[[services.a.sidecars]]\nname = \"x\"\n[services.b]\nimage = \"j\"\n",
+        "[services.\"a\"]\nimage = \"i\"\n[services.a.probes]\nliveness = \"/\"\n",
+    ] {
+        assert!(!same_as_one_parse(text, 1), "not segmented:\n{text}");
+    }
+}
+
+#[test]
+fn a_syntax_error_leaves_the_errors_to_one_parse() {
+    let text = format!("{}[services.broken]\nimage = = 1\n", services(5));
+    assert!(parse_segmented(&text, 1).is_none());
+    let padded = format!("{}{}", " ".repeat(SEGMENTED_FROM), text);
+    let (_, errors) = parse(&padded);
+    assert_eq!(errors.len(), DeTable::parse_recoverable(&padded).1.len());
+    assert!(!errors.is_empty());
+}
+
+#[test]
+fn a_large_spec_takes_the_segmented_path() {
+    let text = services(SEGMENTED_FROM / 150);
+    assert!(text.len() >= SEGMENTED_FROM, "{} bytes", text.len());
+    let (tree, errors) = parse(&text);
+    assert!(errors.is_empty());
+    assert!(same_as_one_parse(&text, text.len() / 16));
+    assert_eq!(
+        format!("{tree:?}"),
+        format!("{:?}", DeTable::parse_recoverable(&text).0)
+    );
+}
