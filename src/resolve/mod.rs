@@ -189,6 +189,16 @@ fn in_every_env<'d>(
         .iter()
         .map(|env| Resolver::layers_service(document, env, name, &base))
         .collect();
+    if !layered.contains(&true) {
+        // The common case: one view for every environment, read from the table itself.
+        let mut resolver = Resolver {
+            document,
+            env: envs.first().copied().unwrap_or_default(),
+            problems: &mut problems,
+        };
+        let view = resolver.service(name, base).map(Arc::new);
+        return (vec![view; envs.len()], problems);
+    }
     let mut views = Vec::with_capacity(envs.len());
     let mut shared = None;
     for (env, layered) in envs.iter().zip(&layered) {

@@ -61,6 +61,9 @@ fn prune_value(value: &mut DeValue<'_>, rejected: &[Span]) {
     }
 }
 
+/// From this many keys, a table's entries are checked in parallel (the services of a large spec).
+const PARALLEL_FROM: usize = 4096;
+
 struct Walker<'s> {
     root: &'s Schema,
     problems: Vec<Diagnostic>,
@@ -151,27 +154,67 @@ impl<'s> Walker<'s> {
 
     fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
         let schema = self.resolve(schema);
-        let properties = schema.get("properties").and_then(Schema::as_object);
-        let additional = schema.get("additionalProperties");
-        for (key, value) in table {
-            let key_path = if path.is_empty() {
-                key.get_ref().to_string()
-            } else {
-                format!("{path}.{}", key.get_ref())
-            };
-            let property = properties.and_then(|known| known.get(key.get_ref().as_ref()));
-            match (property, additional) {
-                (Some(property_schema), _) => self.value(property_schema, value, &key_path, &key.span()),
-                (None, Some(Schema::Bool(false))) => {
-                    self.unknown_key(key, properties, path);
-                    self.rejected_keys.push(key.span());
+        if table.len() >= PARALLEL_FROM {
+            // Thousands of services: their entries are checked on every core, each run by its
+            // own walker, and the findings joined in key order (as one walker finds them).
+            let entries: Vec<_> = table.iter().collect();
+            let runs: Vec<_> = entries.chunks(PARALLEL_FROM / 2).collect();
+            let root = self.root;
+            let found = crate::parallel::map(&runs, |run| {
+                let mut walker = Walker {
+                    root,
+                    problems: Vec::new(),
+                    rejected_keys: Vec::new(),
+                };
+                for (key, value) in *run {
+                    walker.entry(schema, key, value, path);
                 }
-                (None, Some(value_schema)) if value_schema.is_object() => {
-                    self.value(value_schema, value, &key_path, &key.span());
-                }
-                (None, _) => {}
+                (walker.problems, walker.rejected_keys)
+            });
+            for (problems, rejected_keys) in found {
+                self.problems.extend(problems);
+                self.rejected_keys.extend(rejected_keys);
+            }
+        } else {
+            for (key, value) in table {
+                self.entry(schema, key, value, path);
             }
         }
+        self.required(schema, table, span, path);
+    }
+
+    /// Checks one key of a table (whose schema is `schema`) and its value.
+    fn entry(
+        &mut self,
+        schema: &'s Schema,
+        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        value: &toml::Spanned<DeValue<'_>>,
+        path: &str,
+    ) {
+        let properties = schema.get("properties").and_then(Schema::as_object);
+        let additional = schema.get("additionalProperties");
+        let key_path = if path.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{path}.{}", key.get_ref())
+        };
+        let property = properties.and_then(|known| known.get(key.get_ref().as_ref()));
+        match (property, additional) {
+            (Some(property_schema), _) => self.value(property_schema, value, &key_path, &key.span()),
+            (None, Some(Schema::Bool(false))) => {
+                self.unknown_key(key, properties, path);
+                self.rejected_keys.push(key.span());
+            }
+            (None, Some(value_schema)) if value_schema.is_object() => {
+                self.value(value_schema, value, &key_path, &key.span());
+            }
+            (None, _) => {}
+        }
+    }
+
+    /// Reports the keys the table's schema requires and the table lacks.
+    fn required(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
+        let properties = schema.get("properties").and_then(Schema::as_object);
         for required in schema.get("required").and_then(Schema::as_array).into_iter().flatten() {
             let Some(name) = required.as_str() else { continue };
             if table.get(name).is_none() {
@@ -303,6 +346,30 @@ mod tests {
             found[1],
             (Code::E0002, "replica".into(), "did you mean `replicas`?".into())
         );
+    }
+
+    #[test]
+    fn thousands_of_services_are_checked_in_parallel_with_every_problem_in_order() {
+        let count = super::PARALLEL_FROM * 2 + 7;
+        let mut text = String::from("[platform]\nname = \"x\"\n");
+        for i in 0..count {
+            let extra = match i % 1000 {
+                3 => "replica = 3\n",
+                500 => "port = \"80\"\n",
+                _ => "",
+            };
+            text.push_str(&format!("[services.s{i:05}]\nimage = \"a:1\"\n{extra}"));
+        }
+        let found = problems(&text);
+        let expected: Vec<(Code, String)> = (0..count)
+            .filter_map(|i| match i % 1000 {
+                3 => Some((Code::E0002, "replica".to_string())),
+                500 => Some((Code::E0003, "\"80\"".to_string())),
+                _ => None,
+            })
+            .collect();
+        let found: Vec<(Code, String)> = found.into_iter().map(|(code, text, _)| (code, text)).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
