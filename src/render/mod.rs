@@ -7,6 +7,7 @@
 pub mod alertmanager;
 pub mod compose;
 pub mod grafana;
+pub(crate) mod json;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;
@@ -218,4 +219,17 @@ pub(crate) fn render_template(
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Renders a JSON template (`*.json.j2`) and writes what it wrote as YAML (`yaml::documents`).
+pub(crate) fn render_json_as_yaml(
+    env: &minijinja::Environment<'static>,
+    name: &str,
+    context: impl serde::Serialize,
+) -> Result<String, RenderError> {
+    let json = env
+        .get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
+    let nodes = json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))?;
+    Ok(yaml::documents(&nodes))
 }

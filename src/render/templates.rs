@@ -7,104 +7,104 @@ use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior
 /// (name, source) of every template under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
-        "kubernetes/namespace.yaml.j2",
-        include_str!("../../templates/kubernetes/namespace.yaml.j2"),
+        "kubernetes/namespace.json.j2",
+        include_str!("../../templates/kubernetes/namespace.json.j2"),
     ),
     (
-        "kubernetes/service.yaml.j2",
-        include_str!("../../templates/kubernetes/service.yaml.j2"),
+        "kubernetes/service.json.j2",
+        include_str!("../../templates/kubernetes/service.json.j2"),
     ),
     (
-        "kubernetes/datastore.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore.yaml.j2"),
+        "kubernetes/datastore.json.j2",
+        include_str!("../../templates/kubernetes/datastore.json.j2"),
     ),
     (
-        "kubernetes/external-datastore.yaml.j2",
-        include_str!("../../templates/kubernetes/external-datastore.yaml.j2"),
+        "kubernetes/external-datastore.json.j2",
+        include_str!("../../templates/kubernetes/external-datastore.json.j2"),
     ),
     (
-        "kubernetes/ingress.yaml.j2",
-        include_str!("../../templates/kubernetes/ingress.yaml.j2"),
+        "kubernetes/ingress.json.j2",
+        include_str!("../../templates/kubernetes/ingress.json.j2"),
     ),
     (
-        "kubernetes/kustomization.yaml.j2",
-        include_str!("../../templates/kubernetes/kustomization.yaml.j2"),
+        "kubernetes/kustomization.json.j2",
+        include_str!("../../templates/kubernetes/kustomization.json.j2"),
     ),
     (
-        "kubernetes/network-policy.yaml.j2",
-        include_str!("../../templates/kubernetes/network-policy.yaml.j2"),
+        "kubernetes/network-policy.json.j2",
+        include_str!("../../templates/kubernetes/network-policy.json.j2"),
     ),
     (
-        "kubernetes/pod-security.yaml.j2",
-        include_str!("../../templates/kubernetes/pod-security.yaml.j2"),
+        "kubernetes/pod-security.json.j2",
+        include_str!("../../templates/kubernetes/pod-security.json.j2"),
     ),
     (
-        "kubernetes/container-security.yaml.j2",
-        include_str!("../../templates/kubernetes/container-security.yaml.j2"),
+        "kubernetes/container-security.json.j2",
+        include_str!("../../templates/kubernetes/container-security.json.j2"),
     ),
     (
-        "kubernetes/container-env.yaml.j2",
-        include_str!("../../templates/kubernetes/container-env.yaml.j2"),
+        "kubernetes/container-env.json.j2",
+        include_str!("../../templates/kubernetes/container-env.json.j2"),
     ),
     (
-        "kubernetes/config-files.yaml.j2",
-        include_str!("../../templates/kubernetes/config-files.yaml.j2"),
+        "kubernetes/config-files.json.j2",
+        include_str!("../../templates/kubernetes/config-files.json.j2"),
     ),
     (
-        "kubernetes/cronjob.yaml.j2",
-        include_str!("../../templates/kubernetes/cronjob.yaml.j2"),
+        "kubernetes/cronjob.json.j2",
+        include_str!("../../templates/kubernetes/cronjob.json.j2"),
     ),
     (
-        "kubernetes/container-mounts.yaml.j2",
-        include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
+        "kubernetes/container-mounts.json.j2",
+        include_str!("../../templates/kubernetes/container-mounts.json.j2"),
     ),
     (
-        "kubernetes/rollout-strategy.yaml.j2",
-        include_str!("../../templates/kubernetes/rollout-strategy.yaml.j2"),
+        "kubernetes/rollout-strategy.json.j2",
+        include_str!("../../templates/kubernetes/rollout-strategy.json.j2"),
     ),
     (
-        "kubernetes/rollout-analysis-ref.yaml.j2",
-        include_str!("../../templates/kubernetes/rollout-analysis-ref.yaml.j2"),
+        "kubernetes/rollout-analysis-ref.json.j2",
+        include_str!("../../templates/kubernetes/rollout-analysis-ref.json.j2"),
     ),
     (
-        "kubernetes/analysis-template.yaml.j2",
-        include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
+        "kubernetes/analysis-template.json.j2",
+        include_str!("../../templates/kubernetes/analysis-template.json.j2"),
     ),
     (
-        "kubernetes/ops-pod.yaml.j2",
-        include_str!("../../templates/kubernetes/ops-pod.yaml.j2"),
+        "kubernetes/ops-pod.json.j2",
+        include_str!("../../templates/kubernetes/ops-pod.json.j2"),
     ),
     (
-        "kubernetes/datastore-exporter.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-exporter.yaml.j2"),
+        "kubernetes/datastore-exporter.json.j2",
+        include_str!("../../templates/kubernetes/datastore-exporter.json.j2"),
     ),
     (
-        "kubernetes/datastore-backup.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-backup.yaml.j2"),
+        "kubernetes/datastore-backup.json.j2",
+        include_str!("../../templates/kubernetes/datastore-backup.json.j2"),
     ),
     (
-        "kubernetes/datastore-restore.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-restore.yaml.j2"),
+        "kubernetes/datastore-restore.json.j2",
+        include_str!("../../templates/kubernetes/datastore-restore.json.j2"),
     ),
     (
-        "kubernetes/cnpg.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg.yaml.j2"),
+        "kubernetes/cnpg.json.j2",
+        include_str!("../../templates/kubernetes/cnpg.json.j2"),
     ),
     (
-        "kubernetes/cnpg-cluster.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-cluster.yaml.j2"),
+        "kubernetes/cnpg-cluster.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-cluster.json.j2"),
     ),
     (
-        "kubernetes/cnpg-object-store.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-object-store.yaml.j2"),
+        "kubernetes/cnpg-object-store.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-object-store.json.j2"),
     ),
     (
-        "kubernetes/cnpg-restore.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-restore.yaml.j2"),
+        "kubernetes/cnpg-restore.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-restore.json.j2"),
     ),
     (
-        "prometheus/rules.yaml.j2",
-        include_str!("../../templates/prometheus/rules.yaml.j2"),
+        "prometheus/rules.json.j2",
+        include_str!("../../templates/prometheus/rules.json.j2"),
     ),
     (
         "prometheus/scrape.yaml.j2",
@@ -115,16 +115,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/grafana/dashboard.json.j2"),
     ),
     (
-        "kubernetes/prometheus-rule.yaml.j2",
-        include_str!("../../templates/kubernetes/prometheus-rule.yaml.j2"),
+        "kubernetes/prometheus-rule.json.j2",
+        include_str!("../../templates/kubernetes/prometheus-rule.json.j2"),
     ),
     (
-        "kubernetes/service-monitor.yaml.j2",
-        include_str!("../../templates/kubernetes/service-monitor.yaml.j2"),
+        "kubernetes/service-monitor.json.j2",
+        include_str!("../../templates/kubernetes/service-monitor.json.j2"),
     ),
     (
-        "kubernetes/dashboard-configmap.yaml.j2",
-        include_str!("../../templates/kubernetes/dashboard-configmap.yaml.j2"),
+        "kubernetes/dashboard-configmap.json.j2",
+        include_str!("../../templates/kubernetes/dashboard-configmap.json.j2"),
     ),
     (
         "compose/compose.yaml.j2",
@@ -252,7 +252,7 @@ fn block(value: &Value, indent: usize) -> Value {
 }
 
 /// Whether `text` is multi-line and reads back from a literal block scalar unchanged.
-fn block_safe(text: &str) -> bool {
+pub(crate) fn block_safe(text: &str) -> bool {
     text.contains('\n')
         && !text.starts_with([' ', '\n'])
         && !text.ends_with('\n')
@@ -278,7 +278,7 @@ pub(crate) fn json_string(text: &str) -> String {
 }
 
 /// Characters JSON may leave raw but YAML does not read back as themselves.
-fn yaml_unsafe(c: char) -> bool {
+pub(crate) fn yaml_unsafe(c: char) -> bool {
     matches!(
         c,
         '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'

@@ -128,9 +128,9 @@ pub fn rules(
     env: &Environment,
 ) -> Result<String, RenderError> {
     let groups = groups(platform, env);
-    render_template(
+    super::render_json_as_yaml(
         templates,
-        "prometheus/rules.yaml.j2",
+        "prometheus/rules.json.j2",
         serde_json::json!({ "groups": groups }),
     )
 }
