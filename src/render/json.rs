@@ -24,8 +24,32 @@ pub(crate) enum Node {
     Object(Vec<(String, Node)>),
 }
 
+impl From<serde_json::Value> for Node {
+    fn from(value: serde_json::Value) -> Node {
+        use serde_json::Value;
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(flag) => Node::Bool(flag),
+            Value::Number(number) => Node::Number(number),
+            Value::String(text) => Node::String(text),
+            Value::Array(items) => Node::Array(items.into_iter().map(Node::from).collect()),
+            Value::Object(entries) => Node::Object(entries.into_iter().map(|(k, v)| (k, Node::from(v))).collect()),
+        }
+    }
+}
+
 impl Node {
-    /// The value the type checks read: comments dropped, mappings as `serde_json` maps.
+    /// The string at `key` of a mapping.
+    pub(crate) fn string(&self, key: &str) -> Option<&str> {
+        let Node::Object(entries) = self else { return None };
+        entries.iter().find_map(|(k, v)| match v {
+            Node::String(text) if k == key => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The value a YAML parser reads back: comments dropped, mappings as `serde_json` maps.
+    #[cfg(test)]
     pub(crate) fn to_value(&self) -> serde_json::Value {
         use serde_json::Value;
         match self {
@@ -55,32 +79,40 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>, String> {
 }
 
 /// `text` without the commas that stand (after optional whitespace) before `}` or `]`.
+/// Runs between such commas are copied whole; strings are skipped to their closing quote.
 fn without_closing_commas(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut kept = Vec::with_capacity(bytes.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for (at, &byte) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-        } else if byte == b'"' {
-            in_string = true;
-        } else if byte == b',' {
-            let next = bytes[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
-            if matches!(next, Some(b'}' | b']')) {
-                continue;
-            }
+    let mut kept = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'"' || b == b',') {
+        let found = at + offset;
+        if bytes[found] == b'"' {
+            at = after_string(bytes, found + 1);
+            continue;
         }
-        kept.push(byte);
+        let next = bytes[found + 1..].iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(next, Some(b'}' | b']')) {
+            // Both ends are ASCII bytes, so these are character boundaries.
+            kept.push_str(&text[copied..found]);
+            copied = found + 1;
+        }
+        at = found + 1;
     }
-    // Only ASCII commas were removed, so the bytes are still UTF-8.
-    String::from_utf8(kept).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    kept.push_str(&text[copied..]);
+    kept
+}
+
+/// The index after the quote that closes the string whose text starts at `at`.
+fn after_string(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'"' || b == b'\\') {
+        let found = at + offset;
+        if bytes[found] == b'"' {
+            return found + 1;
+        }
+        at = (found + 2).min(bytes.len());
+    }
+    bytes.len()
 }
 
 /// The lines around `line` (1-based), for a message that shows where the JSON broke.
@@ -161,6 +193,9 @@ mod tests {
             serde_json::json!({ "a": [1, 2], "b": "x,]", "c": {} })
         );
         assert_eq!(nodes[1].to_value(), serde_json::json!({ "d": ",}" }));
+        let backslash = parse(r#"{"p": "c:\\",}"#).unwrap();
+        assert_eq!(backslash[0].to_value(), serde_json::json!({ "p": "c:\\" }));
+        assert!(parse(r#"{"open": "no end,}"#).is_err());
         let escaped = parse(r#"{"q": "say \"hi\",]", "n": null,}"#).unwrap();
         assert_eq!(
             escaped[0].to_value(),

@@ -85,9 +85,11 @@ pub(crate) fn data_yaml(what: &str, object: &impl Serialize) -> Result<String, R
 }
 
 fn objects_yaml(what: &str, json: &str) -> Result<String, RenderError> {
-    let objects = crate::verify::kubernetes::objects(json)
-        .map_err(|e| RenderError(format!("{what} does not parse back: {e}")))?;
-    Ok(super::yaml::documents(&objects))
+    let fail = |e: String| RenderError(format!("{what} does not parse back: {e}"));
+    let objects = super::json::parse(json).map_err(fail)?;
+    let yaml = super::yaml::documents(&objects);
+    crate::verify::kubernetes::objects(objects).map_err(fail)?;
+    Ok(yaml)
 }
 
 pub(crate) fn instance(platform: &Platform, env: &Environment) -> String {

@@ -8,6 +8,7 @@ pub mod alertmanager;
 pub mod compose;
 pub mod grafana;
 pub(crate) mod json;
+mod json_de;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;

@@ -157,8 +157,15 @@ pub fn environment() -> Environment<'static> {
     env.set_formatter(yaml_safe_formatter);
     env.add_filter("block", block);
     for (name, source) in TEMPLATES {
+        // JSON ignores the indentation that makes a template readable: dropped once here, it
+        // is not rendered, copied and skipped again for every object.
+        let source = if name.ends_with(".json.j2") {
+            std::borrow::Cow::Owned(source.lines().map(str::trim_start).collect::<Vec<_>>().join("\n") + "\n")
+        } else {
+            std::borrow::Cow::Borrowed(*source)
+        };
         // The sources are compiled into the binary; a syntax error is caught by the tests.
-        if let Err(error) = env.add_template(name, source) {
+        if let Err(error) = env.add_template_owned(*name, source) {
             panic!("template {name} does not parse: {error}");
         }
     }
@@ -214,10 +221,10 @@ fn plain_safe(text: &str) -> bool {
     let printable = bytes.iter().all(|b| (b' '..=b'~').contains(b));
     let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
         || (first.is_ascii_digit() && !bytes.iter().any(|b| NOT_NUMERIC.contains(b)));
-    let special_word = matches!(
-        text.to_ascii_lowercase().as_str(),
-        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-    );
+    let special_word = text.len() <= 5
+        && ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+            .iter()
+            .any(|word| text.eq_ignore_ascii_case(word));
     printable
         && !indicator
         && !special_word

@@ -102,8 +102,11 @@ pub fn yaml_documents(text: &str) -> Result<Vec<serde_json::Value>, String> {
         .collect()
 }
 
-/// Deserializes `value` into `T`, failing on any field `T` does not know.
-pub fn strictly<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+/// Deserializes `value` (a `serde_json::Value`, or a rendered object's `Node`) into `T`,
+/// failing on any field `T` does not know.
+pub fn strictly<T: serde::de::DeserializeOwned>(
+    value: impl for<'de> serde::Deserializer<'de, Error = serde_json::Error>,
+) -> Result<T, String> {
     let mut unknown = Vec::new();
     let typed = serde_ignored::deserialize(value, |path| unknown.push(path.to_string())).map_err(|e| e.to_string())?;
     if unknown.is_empty() {
