@@ -222,15 +222,14 @@ pub(crate) fn render_template(
     Ok(text)
 }
 
-/// Renders a JSON template (`*.json.j2`) and writes what it wrote as YAML (`yaml::documents`).
-pub(crate) fn render_json_as_yaml(
+/// Renders a JSON template (`*.json.j2`) and reads back what it wrote (`json::parse`).
+pub(crate) fn render_json(
     env: &minijinja::Environment<'static>,
     name: &str,
     context: impl serde::Serialize,
-) -> Result<String, RenderError> {
+) -> Result<Vec<json::Node>, RenderError> {
     let json = env
         .get_template(name)?
         .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
-    let nodes = json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))?;
-    Ok(yaml::documents(&nodes))
+    json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))
 }
