@@ -1,7 +1,8 @@
 //! Stage 5, verify: every rendered file is parsed back and type-checked before anything is
-//! written. A failure here is a bug in platc, never in the spec. Kubernetes objects are checked
-//! as they are rendered, from the JSON their templates write (`kubernetes::objects`), before
-//! the YAML writer prints them; this stage reads every other file back from its text.
+//! written. A failure here is a bug in platc, never in the spec. Kubernetes objects and
+//! Prometheus rule files are checked as they are rendered, from the JSON their templates write
+//! (`kubernetes::objects`, `prometheus::rule_file`), before the YAML writer prints them; this
+//! stage reads every other file back from its text.
 
 mod alertmanager;
 mod alertmanager_config;
