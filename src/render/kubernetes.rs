@@ -26,7 +26,7 @@ pub(crate) use exporter::{POSTGRES_EXPORTER, REDIS_EXPORTER, port as exporter_po
 
 use serde::Serialize;
 
-use super::{OutputFile, RenderError, render_template};
+use super::{OutputFile, RenderError};
 use crate::model::{Environment, Labels, Platform};
 
 pub(crate) const SECRETS_DIR: &str = "/var/run/secrets/platc";
@@ -65,6 +65,33 @@ impl Meta {
     }
 }
 
+/// Renders the object template `name` (`*.json.j2`), reads every object it wrote back into
+/// its Kubernetes type (`verify::kubernetes::objects`), and writes them as YAML documents.
+pub(crate) fn render_template(
+    templates: &minijinja::Environment<'static>,
+    name: &str,
+    context: impl Serialize,
+) -> Result<String, RenderError> {
+    let json = templates
+        .get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
+    objects_yaml(name, &json)
+}
+
+/// Typed data (an object built in Rust) through the same check and writer as the templates.
+pub(crate) fn data_yaml(what: &str, object: &impl Serialize) -> Result<String, RenderError> {
+    let json = serde_json::to_string(object).map_err(|e| RenderError(format!("{what}: {e}")))?;
+    objects_yaml(what, &json)
+}
+
+fn objects_yaml(what: &str, json: &str) -> Result<String, RenderError> {
+    let fail = |e: String| RenderError(format!("{what} does not parse back: {e}"));
+    let objects = super::json::parse(json).map_err(fail)?;
+    let yaml = super::yaml::documents(&objects);
+    crate::verify::kubernetes::objects(objects).map_err(fail)?;
+    Ok(yaml)
+}
+
 pub(crate) fn instance(platform: &Platform, env: &Environment) -> String {
     format!("{}-{}", platform.name, env.name)
 }
@@ -77,19 +104,19 @@ pub fn render(
     let dir = format!("kubernetes/{}", env.name);
     let mut files = vec![(
         "namespace.yaml".to_string(),
-        render_template(templates, "kubernetes/namespace.yaml.j2", namespace_view(platform, env))?,
+        render_template(templates, "kubernetes/namespace.json.j2", namespace_view(platform, env))?,
     )];
     for service in &env.services {
         let view = workload::view(platform, env, service);
         files.push((
             format!("services/{}.yaml", service.name),
-            render_template(templates, "kubernetes/service.yaml.j2", view)?,
+            render_template(templates, "kubernetes/service.json.j2", view)?,
         ));
     }
     for job in &env.jobs {
         files.push((
             format!("jobs/{}.yaml", job.name),
-            render_template(templates, "kubernetes/cronjob.yaml.j2", job::view(platform, env, job))?,
+            render_template(templates, "kubernetes/cronjob.json.j2", job::view(platform, env, job))?,
         ));
     }
     let mut restores = Vec::new();
@@ -100,7 +127,7 @@ pub fn render(
     if let Some(view) = ingress_view(platform, env) {
         files.push((
             "ingress.yaml".to_string(),
-            render_template(templates, "kubernetes/ingress.yaml.j2", view)?,
+            render_template(templates, "kubernetes/ingress.json.j2", view)?,
         ));
     }
     if platform.prometheus_operator {
@@ -109,7 +136,7 @@ pub fn render(
     let resources: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let kustomization = render_template(
         templates,
-        "kubernetes/kustomization.yaml.j2",
+        "kubernetes/kustomization.json.j2",
         serde_json::json!({ "resources": resources }),
     )?;
     files.push(("kustomization.yaml".to_string(), kustomization));
@@ -128,7 +155,7 @@ fn datastore_files(
     let name = &datastore.name;
     let main = if datastore.operator.is_some() {
         let view = cnpg::view(platform, env, datastore, false);
-        render_template(templates, "kubernetes/cnpg.yaml.j2", view)?
+        render_template(templates, "kubernetes/cnpg.json.j2", view)?
     } else {
         let (template, view) = datastore::view(platform, env, datastore);
         render_template(templates, template, view)?
@@ -136,11 +163,11 @@ fn datastore_files(
     let mut files = vec![(format!("datastores/{name}.yaml"), main)];
     if datastore.exporter {
         let view = exporter::view(platform, env, datastore);
-        let text = render_template(templates, "kubernetes/datastore-exporter.yaml.j2", view)?;
+        let text = render_template(templates, "kubernetes/datastore-exporter.json.j2", view)?;
         files.push((format!("datastores/{name}-exporter.yaml"), text));
     }
     if let Some(view) = backup::backup_view(platform, env, datastore) {
-        let text = render_template(templates, "kubernetes/datastore-backup.yaml.j2", view)?;
+        let text = render_template(templates, "kubernetes/datastore-backup.json.j2", view)?;
         files.push((format!("datastores/{name}-backup.yaml"), text));
     }
     Ok(files)
@@ -155,12 +182,12 @@ fn restore_file(
 ) -> Result<Option<(String, String)>, RenderError> {
     let path = format!("restore/{}.yaml", datastore.name);
     if let Some(view) = backup::restore_view(platform, env, datastore) {
-        let text = render_template(templates, "kubernetes/datastore-restore.yaml.j2", view)?;
+        let text = render_template(templates, "kubernetes/datastore-restore.json.j2", view)?;
         return Ok(Some((path, text)));
     }
     if datastore.operator.is_some() && datastore.backup.as_ref().is_some_and(|b| b.s3().is_some()) {
         let view = cnpg::view(platform, env, datastore, true);
-        let text = render_template(templates, "kubernetes/cnpg-restore.yaml.j2", view)?;
+        let text = render_template(templates, "kubernetes/cnpg-restore.json.j2", view)?;
         return Ok(Some((path, text)));
     }
     Ok(None)

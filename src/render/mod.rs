@@ -7,6 +7,8 @@
 pub mod alertmanager;
 pub mod compose;
 pub mod grafana;
+pub(crate) mod json;
+mod json_de;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;
@@ -218,4 +220,16 @@ pub(crate) fn render_template(
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Renders a JSON template (`*.json.j2`) and reads back what it wrote (`json::parse`).
+pub(crate) fn render_json(
+    env: &minijinja::Environment<'static>,
+    name: &str,
+    context: impl serde::Serialize,
+) -> Result<Vec<json::Node>, RenderError> {
+    let json = env
+        .get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
+    json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))
 }

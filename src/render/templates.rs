@@ -7,104 +7,104 @@ use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior
 /// (name, source) of every template under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
-        "kubernetes/namespace.yaml.j2",
-        include_str!("../../templates/kubernetes/namespace.yaml.j2"),
+        "kubernetes/namespace.json.j2",
+        include_str!("../../templates/kubernetes/namespace.json.j2"),
     ),
     (
-        "kubernetes/service.yaml.j2",
-        include_str!("../../templates/kubernetes/service.yaml.j2"),
+        "kubernetes/service.json.j2",
+        include_str!("../../templates/kubernetes/service.json.j2"),
     ),
     (
-        "kubernetes/datastore.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore.yaml.j2"),
+        "kubernetes/datastore.json.j2",
+        include_str!("../../templates/kubernetes/datastore.json.j2"),
     ),
     (
-        "kubernetes/external-datastore.yaml.j2",
-        include_str!("../../templates/kubernetes/external-datastore.yaml.j2"),
+        "kubernetes/external-datastore.json.j2",
+        include_str!("../../templates/kubernetes/external-datastore.json.j2"),
     ),
     (
-        "kubernetes/ingress.yaml.j2",
-        include_str!("../../templates/kubernetes/ingress.yaml.j2"),
+        "kubernetes/ingress.json.j2",
+        include_str!("../../templates/kubernetes/ingress.json.j2"),
     ),
     (
-        "kubernetes/kustomization.yaml.j2",
-        include_str!("../../templates/kubernetes/kustomization.yaml.j2"),
+        "kubernetes/kustomization.json.j2",
+        include_str!("../../templates/kubernetes/kustomization.json.j2"),
     ),
     (
-        "kubernetes/network-policy.yaml.j2",
-        include_str!("../../templates/kubernetes/network-policy.yaml.j2"),
+        "kubernetes/network-policy.json.j2",
+        include_str!("../../templates/kubernetes/network-policy.json.j2"),
     ),
     (
-        "kubernetes/pod-security.yaml.j2",
-        include_str!("../../templates/kubernetes/pod-security.yaml.j2"),
+        "kubernetes/pod-security.json.j2",
+        include_str!("../../templates/kubernetes/pod-security.json.j2"),
     ),
     (
-        "kubernetes/container-security.yaml.j2",
-        include_str!("../../templates/kubernetes/container-security.yaml.j2"),
+        "kubernetes/container-security.json.j2",
+        include_str!("../../templates/kubernetes/container-security.json.j2"),
     ),
     (
-        "kubernetes/container-env.yaml.j2",
-        include_str!("../../templates/kubernetes/container-env.yaml.j2"),
+        "kubernetes/container-env.json.j2",
+        include_str!("../../templates/kubernetes/container-env.json.j2"),
     ),
     (
-        "kubernetes/config-files.yaml.j2",
-        include_str!("../../templates/kubernetes/config-files.yaml.j2"),
+        "kubernetes/config-files.json.j2",
+        include_str!("../../templates/kubernetes/config-files.json.j2"),
     ),
     (
-        "kubernetes/cronjob.yaml.j2",
-        include_str!("../../templates/kubernetes/cronjob.yaml.j2"),
+        "kubernetes/cronjob.json.j2",
+        include_str!("../../templates/kubernetes/cronjob.json.j2"),
     ),
     (
-        "kubernetes/container-mounts.yaml.j2",
-        include_str!("../../templates/kubernetes/container-mounts.yaml.j2"),
+        "kubernetes/container-mounts.json.j2",
+        include_str!("../../templates/kubernetes/container-mounts.json.j2"),
     ),
     (
-        "kubernetes/rollout-strategy.yaml.j2",
-        include_str!("../../templates/kubernetes/rollout-strategy.yaml.j2"),
+        "kubernetes/rollout-strategy.json.j2",
+        include_str!("../../templates/kubernetes/rollout-strategy.json.j2"),
     ),
     (
-        "kubernetes/rollout-analysis-ref.yaml.j2",
-        include_str!("../../templates/kubernetes/rollout-analysis-ref.yaml.j2"),
+        "kubernetes/rollout-analysis-ref.json.j2",
+        include_str!("../../templates/kubernetes/rollout-analysis-ref.json.j2"),
     ),
     (
-        "kubernetes/analysis-template.yaml.j2",
-        include_str!("../../templates/kubernetes/analysis-template.yaml.j2"),
+        "kubernetes/analysis-template.json.j2",
+        include_str!("../../templates/kubernetes/analysis-template.json.j2"),
     ),
     (
-        "kubernetes/ops-pod.yaml.j2",
-        include_str!("../../templates/kubernetes/ops-pod.yaml.j2"),
+        "kubernetes/ops-pod.json.j2",
+        include_str!("../../templates/kubernetes/ops-pod.json.j2"),
     ),
     (
-        "kubernetes/datastore-exporter.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-exporter.yaml.j2"),
+        "kubernetes/datastore-exporter.json.j2",
+        include_str!("../../templates/kubernetes/datastore-exporter.json.j2"),
     ),
     (
-        "kubernetes/datastore-backup.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-backup.yaml.j2"),
+        "kubernetes/datastore-backup.json.j2",
+        include_str!("../../templates/kubernetes/datastore-backup.json.j2"),
     ),
     (
-        "kubernetes/datastore-restore.yaml.j2",
-        include_str!("../../templates/kubernetes/datastore-restore.yaml.j2"),
+        "kubernetes/datastore-restore.json.j2",
+        include_str!("../../templates/kubernetes/datastore-restore.json.j2"),
     ),
     (
-        "kubernetes/cnpg.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg.yaml.j2"),
+        "kubernetes/cnpg.json.j2",
+        include_str!("../../templates/kubernetes/cnpg.json.j2"),
     ),
     (
-        "kubernetes/cnpg-cluster.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-cluster.yaml.j2"),
+        "kubernetes/cnpg-cluster.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-cluster.json.j2"),
     ),
     (
-        "kubernetes/cnpg-object-store.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-object-store.yaml.j2"),
+        "kubernetes/cnpg-object-store.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-object-store.json.j2"),
     ),
     (
-        "kubernetes/cnpg-restore.yaml.j2",
-        include_str!("../../templates/kubernetes/cnpg-restore.yaml.j2"),
+        "kubernetes/cnpg-restore.json.j2",
+        include_str!("../../templates/kubernetes/cnpg-restore.json.j2"),
     ),
     (
-        "prometheus/rules.yaml.j2",
-        include_str!("../../templates/prometheus/rules.yaml.j2"),
+        "prometheus/rules.json.j2",
+        include_str!("../../templates/prometheus/rules.json.j2"),
     ),
     (
         "prometheus/scrape.yaml.j2",
@@ -115,16 +115,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/grafana/dashboard.json.j2"),
     ),
     (
-        "kubernetes/prometheus-rule.yaml.j2",
-        include_str!("../../templates/kubernetes/prometheus-rule.yaml.j2"),
+        "kubernetes/prometheus-rule.json.j2",
+        include_str!("../../templates/kubernetes/prometheus-rule.json.j2"),
     ),
     (
-        "kubernetes/service-monitor.yaml.j2",
-        include_str!("../../templates/kubernetes/service-monitor.yaml.j2"),
+        "kubernetes/service-monitor.json.j2",
+        include_str!("../../templates/kubernetes/service-monitor.json.j2"),
     ),
     (
-        "kubernetes/dashboard-configmap.yaml.j2",
-        include_str!("../../templates/kubernetes/dashboard-configmap.yaml.j2"),
+        "kubernetes/dashboard-configmap.json.j2",
+        include_str!("../../templates/kubernetes/dashboard-configmap.json.j2"),
     ),
     (
         "compose/compose.yaml.j2",
@@ -157,8 +157,15 @@ pub fn environment() -> Environment<'static> {
     env.set_formatter(yaml_safe_formatter);
     env.add_filter("block", block);
     for (name, source) in TEMPLATES {
+        // JSON ignores the indentation that makes a template readable: dropped once here, it
+        // is not rendered, copied and skipped again for every object.
+        let source = if name.ends_with(".json.j2") {
+            std::borrow::Cow::Owned(source.lines().map(str::trim_start).collect::<Vec<_>>().join("\n") + "\n")
+        } else {
+            std::borrow::Cow::Borrowed(*source)
+        };
         // The sources are compiled into the binary; a syntax error is caught by the tests.
-        if let Err(error) = env.add_template(name, source) {
+        if let Err(error) = env.add_template_owned(*name, source) {
             panic!("template {name} does not parse: {error}");
         }
     }
@@ -214,10 +221,10 @@ fn plain_safe(text: &str) -> bool {
     let printable = bytes.iter().all(|b| (b' '..=b'~').contains(b));
     let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
         || (first.is_ascii_digit() && !bytes.iter().any(|b| NOT_NUMERIC.contains(b)));
-    let special_word = matches!(
-        text.to_ascii_lowercase().as_str(),
-        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-    );
+    let special_word = text.len() <= 5
+        && ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+            .iter()
+            .any(|word| text.eq_ignore_ascii_case(word));
     printable
         && !indicator
         && !special_word
@@ -252,7 +259,7 @@ fn block(value: &Value, indent: usize) -> Value {
 }
 
 /// Whether `text` is multi-line and reads back from a literal block scalar unchanged.
-fn block_safe(text: &str) -> bool {
+pub(crate) fn block_safe(text: &str) -> bool {
     text.contains('\n')
         && !text.starts_with([' ', '\n'])
         && !text.ends_with('\n')
@@ -278,7 +285,7 @@ pub(crate) fn json_string(text: &str) -> String {
 }
 
 /// Characters JSON may leave raw but YAML does not read back as themselves.
-fn yaml_unsafe(c: char) -> bool {
+pub(crate) fn yaml_unsafe(c: char) -> bool {
     matches!(
         c,
         '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'

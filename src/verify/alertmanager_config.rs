@@ -9,6 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
 use super::strictly;
+use crate::render::json::Node;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -130,7 +131,7 @@ struct MuteInterval {
     time_intervals: Vec<BTreeMap<String, serde_json::Value>>,
 }
 
-pub(super) fn verify(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn verify(document: Node) -> Result<(), String> {
     let config = strictly::<AlertmanagerConfig>(document)?;
     let spec = &config.spec;
     let defined: Vec<&str> = spec.receivers.iter().map(|r| r.name.as_str()).collect();

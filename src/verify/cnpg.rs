@@ -10,8 +10,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
 use super::strictly;
+use crate::render::json::Node;
 
-pub fn verify(kind: &str, document: serde_json::Value) -> Result<(), String> {
+pub fn verify(kind: &str, document: Node) -> Result<(), String> {
     match kind {
         "Cluster" => strictly::<Object<ClusterSpec>>(document).map(drop),
         "Pooler" => strictly::<Object<PoolerSpec>>(document).map(drop),

@@ -6,26 +6,32 @@ use k8s_openapi::api::{
     networking::v1 as networking, policy::v1 as policy,
 };
 
-use super::{strictly, yaml_documents};
+use super::strictly;
+use crate::render::json::Node;
 
-pub fn verify(text: &str) -> Result<(), String> {
-    for document in yaml_documents(text)? {
-        let kind = document
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let api_version = document
-            .get("apiVersion")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        typed(&api_version, &kind, document).map_err(|message| format!("{kind} ({api_version}): {message}"))?;
-    }
-    Ok(())
+/// The objects a template rendered (`render::json::parse` has read them with every mapping's
+/// keys distinct), each read into its type.
+pub fn objects(nodes: Vec<Node>) -> Result<(), String> {
+    nodes.into_iter().try_for_each(object)
 }
 
-fn typed(api_version: &str, kind: &str, document: serde_json::Value) -> Result<(), String> {
+/// Every document of a YAML text, each read into its type.
+#[cfg(test)]
+pub fn verify(text: &str) -> Result<(), String> {
+    super::yaml_documents(text)?
+        .into_iter()
+        .map(Node::from)
+        .try_for_each(object)
+}
+
+/// One Kubernetes object read into the type its `apiVersion` and `kind` name.
+pub fn object(document: Node) -> Result<(), String> {
+    let kind = document.string("kind").unwrap_or_default().to_string();
+    let api_version = document.string("apiVersion").unwrap_or_default().to_string();
+    typed(&api_version, &kind, document).map_err(|message| format!("{kind} ({api_version}): {message}"))
+}
+
+fn typed(api_version: &str, kind: &str, document: Node) -> Result<(), String> {
     match (api_version, kind) {
         ("v1", "Namespace") => strictly::<core::Namespace>(document).map(drop),
         ("v1", "ResourceQuota") => strictly::<core::ResourceQuota>(document).map(drop),
@@ -89,6 +95,22 @@ mod tests {
     fn known_objects_pass() {
         let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: v\n";
         assert!(verify(text).is_ok());
+    }
+
+    #[test]
+    fn rendered_json_objects_are_read_into_their_types() {
+        let good = r#"{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a",},}
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {"k": "v"}}"#;
+        let objects = |json: &str| crate::render::json::parse(json).and_then(super::objects);
+        assert_eq!(objects(good), Ok(()));
+        let unknown =
+            r#"{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}, "automountToken": false}"#;
+        assert!(objects(unknown).unwrap_err().contains("automountToken"));
+        let twice =
+            r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {"k": "v", "k": "w"}}"#;
+        assert!(objects(twice).unwrap_err().contains("`k` appears twice"));
+        let typed = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}, "spec": {"replicas": "many"}}"#;
+        assert!(objects(typed).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::prometheus::RuleFile;
 use super::strictly;
+use crate::render::json::Node;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -93,15 +94,15 @@ struct Relabeling {
     action: String,
 }
 
-pub(super) fn prometheus_rule(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn prometheus_rule(document: Node) -> Result<(), String> {
     strictly::<PrometheusRule>(document)?.spec.check()
 }
 
-pub(super) fn service_monitor(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn service_monitor(document: Node) -> Result<(), String> {
     named_ports(&strictly::<ServiceMonitor>(document)?.spec.endpoints, "Service")
 }
 
-pub(super) fn pod_monitor(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn pod_monitor(document: Node) -> Result<(), String> {
     named_ports(
         &strictly::<PodMonitor>(document)?.spec.pod_metrics_endpoints,
         "container",

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{strictly, yaml_documents};
+use crate::render::json::Node;
 
 #[derive(Deserialize)]
 #[allow(dead_code)] // deserialized only to type-check the document
@@ -114,8 +115,15 @@ fn single(text: &str) -> Result<serde_json::Value, String> {
     }
 }
 
+/// A rule file as rendered (`render::prometheus::rules`): its groups typed, every expression
+/// `PromQL`.
+pub fn rule_file(document: Node) -> Result<(), String> {
+    strictly::<RuleFile>(document)?.check()
+}
+
+#[cfg(test)]
 pub fn verify_rules(text: &str) -> Result<(), String> {
-    strictly::<RuleFile>(single(text)?)?.check()
+    rule_file(Node::from(single(text)?))
 }
 
 pub fn verify_scrape(text: &str) -> Result<(), String> {

@@ -9,6 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Deserialize;
 
 use super::strictly;
+use crate::render::json::Node;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -166,7 +167,7 @@ struct Prometheus {
 }
 
 /// A Rollout: exactly one strategy, and every step either a weight or a pause.
-pub(super) fn rollout(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn rollout(document: Node) -> Result<(), String> {
     let rollout = strictly::<Rollout>(document)?;
     let strategy = &rollout.spec.strategy;
     if strategy.canary.is_some() == strategy.blue_green.is_some() {
@@ -179,7 +180,7 @@ pub(super) fn rollout(document: serde_json::Value) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn analysis_template(document: serde_json::Value) -> Result<(), String> {
+pub(super) fn analysis_template(document: Node) -> Result<(), String> {
     strictly::<AnalysisTemplate>(document).map(drop)
 }
 

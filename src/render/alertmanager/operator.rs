@@ -109,7 +109,7 @@ pub(crate) fn file(
         },
         spec: spec(alerting),
     };
-    let yaml = crate::render::yaml::document(&object).map_err(|e| RenderError(format!("AlertmanagerConfig: {e}")))?;
+    let yaml = crate::render::kubernetes::data_yaml("AlertmanagerConfig", &object)?;
     Ok(Some(("monitoring/alertmanager-config.yaml".to_string(), yaml)))
 }
 

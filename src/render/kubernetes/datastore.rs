@@ -75,9 +75,9 @@ pub fn view<'a>(platform: &Platform, env: &Environment, datastore: &'a Datastore
         datastore,
     };
     let template = if datastore.external.is_some() {
-        "kubernetes/external-datastore.yaml.j2"
+        "kubernetes/external-datastore.json.j2"
     } else {
-        "kubernetes/datastore.yaml.j2"
+        "kubernetes/datastore.json.j2"
     };
     (template, view)
 }

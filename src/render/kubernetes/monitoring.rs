@@ -12,8 +12,9 @@
 use serde::Serialize;
 
 use super::Meta;
+use super::render_template;
 use crate::model::{Environment, Platform};
-use crate::render::{RenderError, alertmanager, grafana, prometheus, render_template};
+use crate::render::{RenderError, alertmanager, grafana, prometheus};
 
 #[derive(Serialize)]
 struct Monitor<'a> {
@@ -40,7 +41,7 @@ pub(super) fn files(
 ) -> Result<Vec<(String, String)>, RenderError> {
     let rule = render_template(
         templates,
-        "kubernetes/prometheus-rule.yaml.j2",
+        "kubernetes/prometheus-rule.json.j2",
         serde_json::json!({
             "meta": Meta::new(platform, env, &platform.name, "monitoring"),
             "groups": prometheus::groups(platform, env),
@@ -68,7 +69,7 @@ pub(super) fn files(
     if !monitors.is_empty() {
         let text = render_template(
             templates,
-            "kubernetes/service-monitor.yaml.j2",
+            "kubernetes/service-monitor.json.j2",
             serde_json::json!({ "monitors": monitors }),
         )?;
         files.push(("monitoring/service-monitors.yaml".to_string(), text));
@@ -88,7 +89,7 @@ pub(super) fn files(
         .collect();
     let text = render_template(
         templates,
-        "kubernetes/dashboard-configmap.yaml.j2",
+        "kubernetes/dashboard-configmap.json.j2",
         serde_json::json!({ "dashboards": dashboards }),
     )?;
     files.push(("monitoring/dashboards.yaml".to_string(), text));

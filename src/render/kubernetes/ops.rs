@@ -1,5 +1,5 @@
 //! The pods platc runs beside a datastore (exporter, backup, restore): one shape, rendered by
-//! `kubernetes/ops-pod.yaml.j2` with the same hardening as every other pod.
+//! `kubernetes/ops-pod.json.j2` with the same hardening as every other pod.
 
 use serde::Serialize;
 

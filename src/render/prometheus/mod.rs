@@ -121,18 +121,23 @@ pub(crate) fn groups(platform: &Platform, env: &Environment) -> Vec<Group> {
         .collect()
 }
 
-/// The rule file of one environment, as YAML text (`groups: ...`).
+/// The rule file of one environment, as YAML text (`groups: ...`), checked as it is rendered:
+/// its groups typed and every expression `PromQL` (`verify::prometheus::rule_file`).
 pub fn rules(
     templates: &minijinja::Environment<'static>,
     platform: &Platform,
     env: &Environment,
 ) -> Result<String, RenderError> {
     let groups = groups(platform, env);
-    render_template(
-        templates,
-        "prometheus/rules.yaml.j2",
-        serde_json::json!({ "groups": groups }),
-    )
+    let name = "prometheus/rules.json.j2";
+    let mut file = super::render_json(templates, name, serde_json::json!({ "groups": groups }))?;
+    let yaml = super::yaml::documents(&file);
+    let fail = |e: String| RenderError(format!("{name} does not parse back: {e}"));
+    match (file.pop(), file.is_empty()) {
+        (Some(rules), true) => crate::verify::prometheus::rule_file(rules).map_err(fail)?,
+        _ => return Err(fail("a rule file is one object".to_string())),
+    }
+    Ok(yaml)
 }
 
 /// `prometheus/<env>/rules.yaml` and `prometheus/<env>/scrape.yaml`.
