@@ -80,7 +80,10 @@ fn blocks(text: &str) -> Option<Vec<Block<'_>>> {
         match token.kind() {
             TokenKind::LeftSquareBracket if depth == 0 && line_start.is_some() => {
                 let start = line_start.take()?;
-                let service = header_service(text, &mut tokens)?;
+                let service = match header(text, &mut tokens)? {
+                    Header::Service(name) => Some(name),
+                    Header::Other => None,
+                };
                 blocks.push(Block { start, service });
             }
             TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
@@ -94,9 +97,15 @@ fn blocks(text: &str) -> Option<Vec<Block<'_>>> {
     (depth == 0).then_some(blocks)
 }
 
-/// Reads a header after its `[` up to its `]`: the service it opens, if it is
-/// `[services.<name>…]` written with bare keys; `None` when the header never closes.
-fn header_service<'a>(text: &'a str, tokens: &mut impl Iterator<Item = Token>) -> Option<Option<&'a str>> {
+/// What a table header opens.
+enum Header<'a> {
+    /// `[services.<name>]` or `[services.<name>.<…>]`, written with bare keys.
+    Service(&'a str),
+    Other,
+}
+
+/// Reads a header after its `[` up to its `]`; `None` when the header never closes.
+fn header<'a>(text: &'a str, tokens: &mut impl Iterator<Item = Token>) -> Option<Header<'a>> {
     let mut parts = Vec::new();
     let mut plain = true;
     let mut inner_brackets = 0usize;
@@ -109,13 +118,12 @@ fn header_service<'a>(text: &'a str, tokens: &mut impl Iterator<Item = Token>) -
             }
             TokenKind::RightSquareBracket if inner_brackets > 0 => inner_brackets -= 1,
             TokenKind::RightSquareBracket => {
-                let service = match parts.as_slice() {
+                return Some(match parts.as_slice() {
                     ["services", ".", name, rest @ ..] if plain && rest.first().is_none_or(|dot| *dot == ".") => {
-                        Some(*name)
+                        Header::Service(name)
                     }
-                    _ => None,
-                };
-                return Some(service);
+                    _ => Header::Other,
+                });
             }
             TokenKind::Atom | TokenKind::Dot => parts.push(&text[token.span().start()..token.span().end()]),
             TokenKind::Whitespace => {}

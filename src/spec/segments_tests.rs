@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use super::*;
 
 /// The segmented tree, compared with one parse of the whole text: every key, value and span
@@ -15,17 +17,18 @@ fn same_as_one_parse(text: &str, segment_bytes: usize) -> bool {
 }
 
 fn services(count: usize) -> String {
-    (0..count)
-        .map(|i| {
-            format!(
-                "[services.svc-{i}]\nimage = \"r/svc-{i}:1\" # a comment\nport = {}\n\
-                 uses = [\n  \"svc-{}\",\n  [\"nested\"],\n]\nenv = {{ A = \"x\", B = 'y' }}\n\n\
-                 [services.svc-{i}.probes]\nliveness = \"/live\"\n\n",
-                8000 + i,
-                i.saturating_sub(1)
-            )
-        })
-        .collect()
+    let mut text = String::new();
+    for i in 0..count {
+        let previous = i.saturating_sub(1);
+        let _ = write!(
+            text,
+            "[services.svc-{i}]\nimage = \"r/svc-{i}:1\" # a comment\nport = {}\n\
+             uses = [\n  \"svc-{previous}\",\n  [\"nested\"],\n]\nenv = {{ A = \"x\", B = 'y' }}\n\n\
+             [services.svc-{i}.probes]\nliveness = \"/live\"\n\n",
+            8000 + i,
+        );
+    }
+    text
 }
 
 #[test]
