@@ -89,17 +89,10 @@ fn check_time(services: usize) {
 
 /// `platc check` itself (the release binary), three runs: wall time, CPU and peak memory.
 fn check_runs(text: &str) {
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/platc");
-    if !binary.exists() {
-        println!(
-            "  platc check: {} is missing; run `cargo build --release` first",
-            binary.display()
-        );
+    let Some((binary, dir)) = release_binary_and_spec("  platc check", text) else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    };
     let spec_path = dir.path().join("spec.toml");
-    std::fs::write(&spec_path, text).expect("the spec is written");
     let mut walls = Vec::new();
     for _ in 0..3 {
         let (status, wall, cpu, peak) = run_sampled(Command::new(&binary).arg("check").arg(&spec_path));
@@ -132,18 +125,27 @@ fn run_sampled(command: &mut Command) -> (std::process::ExitStatus, f64, f64, f6
     (status, start.elapsed().as_secs_f64(), cpu, peak)
 }
 
-fn build_memory(services: usize) {
+/// The release binary, and a temporary folder holding `text` as `spec.toml`; `None` (said on
+/// stdout) when the binary is not built.
+fn release_binary_and_spec(what: &str, text: &str) -> Option<(std::path::PathBuf, tempfile::TempDir)> {
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/platc");
     if !binary.exists() {
         println!(
-            "build -o: {} is missing; run `cargo build --release` first",
+            "{what}: {} is missing; run `cargo build --release` first",
             binary.display()
         );
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("spec.toml"), text).expect("the spec is written");
+    Some((binary, dir))
+}
+
+fn build_memory(services: usize) {
+    let Some((binary, dir)) = release_binary_and_spec("build -o", &spec(services)) else {
+        return;
+    };
     let spec_path = dir.path().join("spec.toml");
-    std::fs::write(&spec_path, spec(services)).expect("the spec is written");
     let out = dir.path().join("out");
     let (status, wall, cpu, peak) = run_sampled(Command::new(&binary).arg("build").arg(&spec_path).arg("-o").arg(&out));
     println!(
