@@ -14,14 +14,15 @@ pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
         return items.into_iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(workers);
+    // Split from the end, so that no item is moved more than once.
     let mut parts = Vec::new();
     let mut rest = items;
     while rest.len() > chunk {
-        let tail = rest.split_off(chunk);
-        parts.push(rest);
-        rest = tail;
+        let start = (rest.len() - 1) / chunk * chunk;
+        parts.push(rest.split_off(start));
     }
     parts.push(rest);
+    parts.reverse();
     let f = &f;
     std::thread::scope(|scope| {
         let handles: Vec<_> = parts
@@ -30,6 +31,7 @@ pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
             .collect();
         handles
             .into_iter()
+            // A panic in a worker is a bug: pass it on as the sequential code would have.
             .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     })

@@ -82,3 +82,29 @@ fn effective_values_keep_the_span_of_their_layer() {
     let line = SPEC[..replicas.span.start].matches('\n').count() + 1;
     assert_eq!(line, 9, "points at the environment's tier override");
 }
+
+#[test]
+fn a_service_no_environment_layers_is_one_view_shared_by_them() {
+    let text = "[platform]\nname = \"shop\"\n[environments.a]\n[environments.b]\n[environments.c]\n\
+                [environments.c.services.api]\nreplicas = 3\n\
+                [services.api]\nimage = \"api:1\"\n[services.web]\nimage = \"web:1\"\n";
+    let mut document = spec::parse(text).ok().unwrap();
+    let (envs, problems) = resolve(&mut document);
+    assert!(problems.is_empty(), "{problems:?}");
+    let view = |env: usize, service: usize| &envs[env].services[service];
+    assert_eq!((view(0, 0).name.as_str(), view(0, 1).name.as_str()), ("api", "web"));
+    // `web`: no environment layers it, one view for all three.
+    assert!(Arc::ptr_eq(view(0, 1), view(1, 1)) && Arc::ptr_eq(view(1, 1), view(2, 1)));
+    // `api`: shared by a and b; c overrides it and has its own.
+    assert!(Arc::ptr_eq(view(0, 0), view(1, 0)));
+    assert!(!Arc::ptr_eq(view(0, 0), view(2, 0)));
+    assert_eq!(view(2, 0).raw.replicas.as_ref().map(|r| r.value), Some(3));
+    assert!(view(0, 0).raw.replicas.is_none());
+    // The tables were moved into the views: the document keeps their keys, for their spans.
+    assert!(document.key_span(&["services", "web"]).is_some());
+    assert!(
+        document
+            .table(&["services", "web"])
+            .is_some_and(toml::de::DeTable::is_empty)
+    );
+}

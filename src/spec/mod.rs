@@ -87,8 +87,8 @@ pub fn parse(text: &str) -> Result<Document<'_>, Vec<Diagnostic>> {
 
 /// A copy of the document for its typed read, with every `[services.<name>]` table empty:
 /// the read keeps only their names (`RawSpec::services`), so copying their values would be
-/// most of the work of a large spec for nothing. A value that is not a table stays, so the
-/// typed read still rejects it.
+/// most of the work of a large spec for nothing. A value that is not a table is copied as
+/// it is (the shape check reports it, E0003, and it is pruned before resolve).
 fn skeleton<'a>(root: &toml::Spanned<DeTable<'a>>) -> toml::Spanned<DeTable<'a>> {
     let emptied = |services: &DeTable<'a>| -> DeTable<'a> {
         services

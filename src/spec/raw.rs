@@ -68,7 +68,7 @@ pub struct RawSpec {
 }
 
 /// A table the document's typed read knows by name only (see `RawSpec::services`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Declared;
 
 impl<'de> Deserialize<'de> for Declared {

@@ -32,14 +32,18 @@ type Tree<'a> = Spanned<DeTable<'a>>;
 
 /// The document tree and the parser's errors, in segments when the text is large.
 pub fn parse(text: &str) -> (Tree<'_>, Vec<toml::de::Error>) {
-    if text.len() >= SEGMENTED_FROM {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let segment_bytes = text.len() / (cores * SEGMENTS_PER_CORE);
-        if let Some(tree) = parse_segmented(text, segment_bytes) {
-            return (tree, Vec::new());
-        }
+    if text.len() >= SEGMENTED_FROM
+        && let Some(tree) = parse_segmented(text, segment_bytes(text.len()))
+    {
+        return (tree, Vec::new());
     }
     DeTable::parse_recoverable(text)
+}
+
+/// The size of the segments `parse` cuts a text of `len` bytes into.
+fn segment_bytes(len: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    len / (cores * SEGMENTS_PER_CORE)
 }
 
 /// The tree from segments of about `segment_bytes` each; `None` when the text cannot be cut

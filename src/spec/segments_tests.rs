@@ -111,11 +111,33 @@ fn a_syntax_error_leaves_the_errors_to_one_parse() {
 fn a_large_spec_takes_the_segmented_path() {
     let text = services(SEGMENTED_FROM / 150);
     assert!(text.len() >= SEGMENTED_FROM, "{} bytes", text.len());
+    let cut = segment_bytes(text.len());
+    assert!(parse_segmented(&text, cut).is_some(), "the cut `parse` makes is taken");
+    assert!(same_as_one_parse(&text, cut));
     let (tree, errors) = parse(&text);
     assert!(errors.is_empty());
-    assert!(same_as_one_parse(&text, text.len() / 16));
     assert_eq!(
         format!("{tree:?}"),
         format!("{:?}", DeTable::parse_recoverable(&text).0)
     );
+}
+
+#[test]
+fn errors_across_segments_are_the_errors_of_one_parse() {
+    // Each segment parses, but together they define a table twice: one parse reports it.
+    for text in [
+        format!("[jobs.x]\nimage = \"a\"\n{}[jobs.x]\nimage = \"b\"\n", services(3)),
+        format!(
+            "{}[datastores.db]\nengine = \"redis\"\n[services.svc-1.probes]\nreadiness = \"/\"\n",
+            services(3)
+        ),
+        format!("{}[services.svc-1]\nport = 1\n", services(3)),
+    ] {
+        assert!(parse_segmented(&text, 1).is_none(), "not segmented:\n{text}");
+        let padded = format!("{}{text}", "#\n".repeat(SEGMENTED_FROM / 2));
+        let (_, errors) = parse(&padded);
+        let (_, whole) = DeTable::parse_recoverable(&padded);
+        assert!(!errors.is_empty(), "an error:\n{text}");
+        assert_eq!(format!("{errors:?}"), format!("{whole:?}"));
+    }
 }

@@ -349,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn thousands_of_services_are_checked_in_parallel_with_every_problem_in_order() {
+    fn thousands_of_services_are_checked_in_parallel_with_every_problem_found() {
         let count = super::PARALLEL_FROM * 2 + 7;
         let mut text = String::from("[platform]\nname = \"x\"\n");
         for i in 0..count {
