@@ -59,7 +59,7 @@ pub fn parse_segmented(text: &str, segment_bytes: usize) -> Option<Tree<'_>> {
 }
 
 /// A header and the keys under it (the first block holds the keys before any header).
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Block<'a> {
     start: usize,
     /// `Some(name)` for `[services.<name>]` and `[services.<name>.<…>]`.

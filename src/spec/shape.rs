@@ -21,11 +21,7 @@ pub struct Shape {
 }
 
 pub fn check(schema: &Schema, root: &toml::Spanned<DeTable<'_>>) -> Shape {
-    let mut walker = Walker {
-        root: schema,
-        problems: Vec::new(),
-        rejected_keys: Vec::new(),
-    };
+    let mut walker = Walker::new(schema);
     walker.table(schema, root.get_ref(), 0..0, "");
     Shape {
         problems: walker.problems,
@@ -70,7 +66,31 @@ struct Walker<'s> {
     rejected_keys: Vec<Span>,
 }
 
+/// What a table's schema says of its keys: the known ones, and what any other key may be.
+#[derive(Clone, Copy)]
+struct Keys<'s> {
+    properties: Option<&'s serde_json::Map<String, Schema>>,
+    additional: Option<&'s Schema>,
+}
+
+impl<'s> Keys<'s> {
+    fn of(schema: &'s Schema) -> Self {
+        Self {
+            properties: schema.get("properties").and_then(Schema::as_object),
+            additional: schema.get("additionalProperties"),
+        }
+    }
+}
+
 impl<'s> Walker<'s> {
+    fn new(root: &'s Schema) -> Self {
+        Self {
+            root,
+            problems: Vec::new(),
+            rejected_keys: Vec::new(),
+        }
+    }
+
     fn resolve(&self, schema: &'s Schema) -> &'s Schema {
         let target = schema
             .get("$ref")
@@ -154,6 +174,7 @@ impl<'s> Walker<'s> {
 
     fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
         let schema = self.resolve(schema);
+        let keys = Keys::of(schema);
         if table.len() >= PARALLEL_FROM {
             // Thousands of services: their entries are checked on every core, each run by its
             // own walker, and the findings joined in key order (as one walker finds them).
@@ -161,13 +182,9 @@ impl<'s> Walker<'s> {
             let runs: Vec<_> = entries.chunks(PARALLEL_FROM / 2).collect();
             let root = self.root;
             let found = crate::parallel::map(&runs, |run| {
-                let mut walker = Walker {
-                    root,
-                    problems: Vec::new(),
-                    rejected_keys: Vec::new(),
-                };
+                let mut walker = Walker::new(root);
                 for (key, value) in *run {
-                    walker.entry(schema, key, value, path);
+                    walker.entry(&keys, key, value, path);
                 }
                 (walker.problems, walker.rejected_keys)
             });
@@ -177,22 +194,21 @@ impl<'s> Walker<'s> {
             }
         } else {
             for (key, value) in table {
-                self.entry(schema, key, value, path);
+                self.entry(&keys, key, value, path);
             }
         }
-        self.required(schema, table, span, path);
+        self.required(schema, keys, table, span, path);
     }
 
-    /// Checks one key of a table (whose schema is `schema`) and its value.
+    /// Checks one key of a table (whose schema says `keys`) and its value.
     fn entry(
         &mut self,
-        schema: &'s Schema,
+        keys: &Keys<'s>,
         key: &toml::Spanned<std::borrow::Cow<'_, str>>,
         value: &toml::Spanned<DeValue<'_>>,
         path: &str,
     ) {
-        let properties = schema.get("properties").and_then(Schema::as_object);
-        let additional = schema.get("additionalProperties");
+        let Keys { properties, additional } = *keys;
         let key_path = if path.is_empty() {
             key.get_ref().to_string()
         } else {
@@ -213,8 +229,8 @@ impl<'s> Walker<'s> {
     }
 
     /// Reports the keys the table's schema requires and the table lacks.
-    fn required(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
-        let properties = schema.get("properties").and_then(Schema::as_object);
+    fn required(&mut self, schema: &'s Schema, keys: Keys<'s>, table: &DeTable<'_>, span: Span, path: &str) {
+        let properties = keys.properties;
         for required in schema.get("required").and_then(Schema::as_array).into_iter().flatten() {
             let Some(name) = required.as_str() else { continue };
             if table.get(name).is_none() {
