@@ -9,7 +9,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 
 /// Like [`map`], for work that consumes its items.
 pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let workers = cores();
     if workers < 2 || items.len() < 2 {
         return items.into_iter().map(f).collect();
     }
@@ -35,6 +35,14 @@ pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
             .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     })
+}
+
+/// The number of threads the machine runs at once, read once: the standard library reads the
+/// cgroup's CPU quota from `/proc` and `/sys` at every call, and stages ask once per table
+/// or folder.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 /// Runs `a` and `b` at the same time; returns both results.

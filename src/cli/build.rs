@@ -69,7 +69,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
                     env.name
                 );
             }
-            Stdout::write(&kubernetes_stream(&files))?;
+            Stdout::write_pieces(&kubernetes_stream(&files))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(dir) => drift(dir, &files, &scope),

@@ -106,12 +106,15 @@ pub fn render(
         "namespace.yaml".to_string(),
         render_template(templates, "kubernetes/namespace.json.j2", namespace_view(platform, env))?,
     )];
-    for service in &env.services {
+    // Services are most of a folder's work and independent of each other: spread them over
+    // the cores (in order), so that `build -o`, which renders one folder at a time, uses them.
+    let services = crate::parallel::map(&env.services, |service| {
         let view = workload::view(platform, env, service);
-        files.push((
-            format!("services/{}.yaml", service.name),
-            render_template(templates, "kubernetes/service.json.j2", view)?,
-        ));
+        let text = render_template(templates, "kubernetes/service.json.j2", view)?;
+        Ok::<_, RenderError>((format!("services/{}.yaml", service.name), text))
+    });
+    for service in services {
+        files.push(service?);
     }
     for job in &env.jobs {
         files.push((

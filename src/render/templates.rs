@@ -180,9 +180,9 @@ fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Re
     match value.as_str() {
         Some(text) if *state.auto_escape() == AutoEscape::Json && !value.is_safe() => {
             if state.name().ends_with(".json.j2") {
-                out.write_str(&json_string(text)).map_err(Error::from)
+                write_json_string(out, text).map_err(Error::from)
             } else {
-                out.write_str(&yaml_scalar(text)).map_err(Error::from)
+                write_yaml_scalar(out, text).map_err(Error::from)
             }
         }
         _ => minijinja::escape_formatter(out, state, value),
@@ -198,6 +198,16 @@ pub(crate) fn yaml_scalar(text: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(json_string(text))
+    }
+}
+
+/// Writes `text` as [`yaml_scalar`] does, without a copy: plain where that is safe, else as
+/// [`write_json_string`] quotes it.
+pub(crate) fn write_yaml_scalar(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    if plain_safe(text) {
+        out.write_str(text)
+    } else {
+        write_json_string(out, text)
     }
 }
 
@@ -218,20 +228,22 @@ fn plain_safe(text: &str) -> bool {
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    let printable = bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    // One pass for what the whole text must not hold: a byte outside printable ASCII, `: `
+    // or ` #`.
+    let mut previous = 0u8;
+    for &byte in bytes {
+        if !(b' '..=b'~').contains(&byte) || (previous, byte) == (b':', b' ') || (previous, byte) == (b' ', b'#') {
+            return false;
+        }
+        previous = byte;
+    }
     let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
         || (first.is_ascii_digit() && !bytes.iter().any(|b| NOT_NUMERIC.contains(b)));
     let special_word = text.len() <= 5
         && ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
             .iter()
             .any(|word| text.eq_ignore_ascii_case(word));
-    printable
-        && !indicator
-        && !special_word
-        && last != b' '
-        && last != b':'
-        && !text.contains(": ")
-        && !text.contains(" #")
+    !indicator && !special_word && last != b' ' && last != b':'
 }
 
 /// `block(indent)`: a multi-line string as a YAML literal block scalar (`|-`) whose lines are
@@ -269,19 +281,47 @@ pub(crate) fn block_safe(text: &str) -> bool {
 
 /// `text` as a JSON string literal that is also a valid, exact YAML double-quoted scalar.
 pub(crate) fn json_string(text: &str) -> String {
-    let json = serde_json::Value::from(text).to_string();
-    if !json.chars().any(yaml_unsafe) {
-        return json;
-    }
-    let mut safe = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if yaml_unsafe(c) {
-            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            safe.push(c);
+    let mut out = String::with_capacity(text.len() + 2);
+    let _ = write_json_string(&mut out, text);
+    out
+}
+
+/// Writes `text` as [`json_string`] does: JSON's escapes (`\"`, `\\`, `\n`, `\t`, …,
+/// other control characters as `\u00XX`), and the characters YAML would not read back
+/// (`yaml_unsafe`) as `\uXXXX`. Runs of characters that need no escape are copied whole.
+pub(crate) fn write_json_string(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    out.write_char('"')?;
+    let mut plain_from = 0;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        // Printable ASCII but the quote and the backslash, and the bytes inside a multi-byte
+        // character, are copied as they are.
+        if (b' '..0x7f).contains(&byte) && byte != b'"' && byte != b'\\' || (0x80..0xc0).contains(&byte) {
+            continue;
         }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            c if c < ' ' || yaml_unsafe(c) => "",
+            _ => continue,
+        };
+        out.write_str(&text[plain_from..at])?;
+        if escape.is_empty() {
+            write!(out, "\\u{:04x}", u32::from(c))?;
+        } else {
+            out.write_str(escape)?;
+        }
+        plain_from = at + c.len_utf8();
     }
-    safe
+    out.write_str(&text[plain_from..])?;
+    out.write_char('"')
 }
 
 /// Characters JSON may leave raw but YAML does not read back as themselves.
@@ -306,6 +346,42 @@ mod tests {
         assert_eq!(from_json, nasty);
         let from_yaml: String = serde_norway::from_str(&written).unwrap();
         assert_eq!(from_yaml, nasty);
+    }
+
+    #[test]
+    fn json_strings_are_what_serde_json_writes_but_for_the_yaml_unsafe_characters() {
+        // Every character up to U+00FF, the line separators and noncharacters, surrogate-pair
+        // characters, and every escape next to another and at either end.
+        let mut texts: Vec<String> = (0u32..0x100).filter_map(char::from_u32).map(String::from).collect();
+        texts.extend(
+            [
+                "",
+                "plain",
+                "\"\"",
+                "\\\\n",
+                "\n\u{0}\u{1f}",
+                "a\u{2028}b\u{2029}",
+                "\u{feff}x\u{fffe}\u{ffff}",
+            ]
+            .map(String::from),
+        );
+        texts.extend(["😀 ünï \"q\"", "\u{7f}\u{80}\u{9f}\u{a0}", "€\t€", "x\u{85}"].map(String::from));
+        for text in &texts {
+            let written = super::json_string(text);
+            let expected: String = serde_json::to_string(text)
+                .unwrap()
+                .chars()
+                .map(|c| {
+                    if super::yaml_unsafe(c) {
+                        format!("\\u{:04x}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            assert_eq!(written, expected, "{text:?}");
+            assert_eq!(serde_json::from_str::<String>(&written).unwrap(), *text);
+        }
     }
 
     #[test]

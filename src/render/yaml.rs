@@ -7,7 +7,7 @@
 //! The same values give the same bytes.
 
 use super::json::{COMMENT, Node};
-use super::templates::{block_safe, json_string, yaml_scalar};
+use super::templates::{block_safe, write_json_string, write_yaml_scalar};
 
 /// `data` (a struct or map) as a YAML document, fields in their declaration order.
 pub fn document(data: &impl serde::Serialize) -> Result<String, String> {
@@ -49,7 +49,7 @@ fn write_entries(out: &mut String, entries: &[(String, Node)], indent: usize, mu
         } else {
             pad(out, indent);
         }
-        out.push_str(&yaml_scalar(key));
+        push_scalar(out, key);
         out.push(':');
         nested(out, value, indent + 2);
     }
@@ -112,7 +112,7 @@ fn nested(out: &mut String, value: &Node, indent: usize) {
 
 fn scalar_text(out: &mut String, value: &Node) {
     match value {
-        Node::String(text) => out.push_str(&yaml_scalar(text)),
+        Node::String(text) => push_scalar(out, text),
         Node::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
         Node::Number(number) => out.push_str(&number.to_string()),
         Node::Null | Node::Array(_) | Node::Object(_) => out.push_str("null"),
@@ -131,13 +131,18 @@ fn comment(out: &mut String, text: &Node, indent: usize) {
         if !line.is_empty() {
             out.push(' ');
             if line.chars().any(|c| c.is_control() || super::templates::yaml_unsafe(c)) {
-                out.push_str(&json_string(line));
+                let _ = write_json_string(out, line);
             } else {
                 out.push_str(line);
             }
         }
         out.push('\n');
     }
+}
+
+/// A string as `yaml_scalar` writes it (writing to a `String` cannot fail).
+fn push_scalar(out: &mut String, text: &str) {
+    let _ = write_yaml_scalar(out, text);
 }
 
 fn pad(out: &mut String, indent: usize) {

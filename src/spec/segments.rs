@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> (Tree<'_>, Vec<toml::de::Error>) {
 
 /// The size of the segments `parse` cuts a text of `len` bytes into.
 fn segment_bytes(len: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let cores = crate::parallel::cores();
     len / (cores * SEGMENTS_PER_CORE)
 }
 

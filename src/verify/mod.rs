@@ -26,7 +26,7 @@ pub struct VerifyError {
 
 /// Verifies every file, spread over the machine's cores (verification dominates build time).
 pub fn verify(files: &[OutputFile]) -> Result<(), VerifyError> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let workers = crate::parallel::cores();
     let chunk = files.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
