@@ -60,7 +60,6 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         crate::render::Targets::ALL
     };
     let mut files = crate::render_targets(&compilation.platform, targets).map_err(internal)?;
-    crate::emit::mark_generated(&mut files, &compilation.platform.source);
     match &options.out {
         None => {
             for env in compilation.platform.environments.iter().filter(|e| !e.kubernetes) {
@@ -69,10 +68,14 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
                     env.name
                 );
             }
-            Stdout::write_pieces(&kubernetes_stream(&files))?;
+            let header = crate::emit::header(&compilation.platform.source);
+            Stdout::write_pieces(&kubernetes_stream(&files, &header))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(dir) => drift(dir, &files, &scope),
+        Some(dir) => {
+            crate::emit::mark_generated(&mut files, &compilation.platform.source);
+            drift(dir, &files, &scope)
+        }
     }
 }
 

@@ -22,8 +22,9 @@ use crate::render::OutputFile;
 /// write one after the other (the kustomization files are left out). Each environment's
 /// Namespace comes first, so it exists before the objects that live in it. A
 /// `# Source: <path>` comment opens each file's documents, as in `helm template`, naming the
-/// file `build -o` would write.
-pub fn kubernetes_stream(files: &[OutputFile]) -> Vec<&str> {
+/// file `build -o` would write, followed by `header`, the first line of that file (a piece of
+/// its own, so that no file is copied to put it in front).
+pub fn kubernetes_stream<'a>(files: &'a [OutputFile], header: &'a str) -> Vec<&'a str> {
     let mut documents: Vec<&OutputFile> = files
         .iter()
         .filter(|f| f.path.starts_with("kubernetes/") && !f.path.ends_with("/kustomization.yaml"))
@@ -41,12 +42,12 @@ pub fn kubernetes_stream(files: &[OutputFile]) -> Vec<&str> {
     });
     // The pieces, in order, rather than one string: the stream of 5,000 services is 67 MB,
     // and a copy of it would be fresh memory the kernel must hand over page by page.
-    let mut stream = Vec::with_capacity(documents.len() * 5);
+    let mut stream = Vec::with_capacity(documents.len() * 6);
     for (index, file) in documents.iter().enumerate() {
         if index > 0 {
             stream.push("---\n");
         }
-        stream.extend(["# Source: ", file.path.as_str(), "\n", file.contents.as_str()]);
+        stream.extend(["# Source: ", file.path.as_str(), "\n", header, file.contents.as_str()]);
     }
     stream
 }

@@ -1,13 +1,12 @@
 //! The JSON that `*.json.j2` object templates render, read back in the template's key order.
 //!
 //! Templates write every entry with a trailing comma (`"name": {{ name }},`), so that loops and
-//! conditionals need no comma logic; [`parse`] drops a comma that closes a mapping or a list
-//! (outside strings) before `serde_json` reads the text, which is otherwise strict JSON: every
-//! value entered it through the JSON auto-escape. A file holds one or more objects, one after
-//! the other. A mapping may not name a key twice (serde's maps would keep the last silently),
+//! conditionals need no comma logic; [`parse`] reads strict JSON but for a comma that closes a
+//! mapping or a list: every value entered it through the JSON auto-escape (or `tojson`). The
+//! structure is read here, in one pass that keeps the key order and catches a key written
+//! twice; numbers and strings holding an escape are read by `serde_json`. A file holds one or
+//! more objects, one after the other. A mapping may not name a key twice (serde's maps would keep the last silently),
 //! except the comment key [`COMMENT`], whose values the YAML writer prints as `#` lines.
-
-use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
 
 /// The key of a comment: `"#": "text"` becomes the line `# text` where the entry stands.
 /// No Kubernetes or Prometheus field, label, annotation or data key can be `#`.
@@ -71,113 +70,190 @@ impl Node {
 
 /// Every object of a rendered JSON text, in order.
 pub(crate) fn parse(text: &str) -> Result<Vec<Node>, String> {
-    let strict = without_closing_commas(text);
-    serde_json::Deserializer::from_str(&strict)
-        .into_iter::<Node>()
-        .map(|node| node.map_err(|e| format!("{e}, in:\n{}", excerpt(&strict, e.line()))))
-        .collect()
+    let mut reader = Reader { text, at: 0 };
+    let mut nodes = Vec::new();
+    while reader.skip_whitespace().is_some() {
+        nodes.push(reader.value(0).map_err(|problem| reader.located(&problem))?);
+    }
+    Ok(nodes)
 }
 
-/// `text` without the commas that stand (after optional whitespace) before `}` or `]`.
-/// Runs between such commas are copied whole; strings are skipped to their closing quote.
-fn without_closing_commas(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut kept = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'"' || b == b',') {
-        let found = at + offset;
-        if bytes[found] == b'"' {
-            at = after_string(bytes, found + 1);
-            continue;
-        }
-        let next = bytes[found + 1..].iter().find(|b| !b.is_ascii_whitespace());
-        if matches!(next, Some(b'}' | b']')) {
-            // Both ends are ASCII bytes, so these are character boundaries.
-            kept.push_str(&text[copied..found]);
-            copied = found + 1;
-        }
-        at = found + 1;
+/// How deep arrays and objects may nest (as `serde_json`'s own limit): templates nest a
+/// dozen levels; this only keeps a broken one from exhausting the stack.
+const DEPTH_LIMIT: usize = 128;
+
+/// The bytes that stop a string's scan: its closing quote, an escape, a control character.
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20 || byte == b'"' as usize || byte == b'\\' as usize;
+        byte += 1;
     }
-    kept.push_str(&text[copied..]);
-    kept
+    table
+};
+
+/// A reader of strict JSON but for the commas that close mappings and lists. The scalars are
+/// `serde_json`'s own: a number's text, and a string that holds an escape, are read by it; a
+/// string without one is its text, which holds no control character.
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
 }
 
-/// The index after the quote that closes the string whose text starts at `at`.
-fn after_string(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'"' || b == b'\\') {
-        let found = at + offset;
-        if bytes[found] == b'"' {
-            return found + 1;
+impl Reader<'_> {
+    /// Skips JSON whitespace; the byte after it, if any.
+    fn skip_whitespace(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            if !matches!(byte, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(byte);
+            }
+            self.at += 1;
         }
-        at = (found + 2).min(bytes.len());
+        None
     }
-    bytes.len()
+
+    fn value(&mut self, depth: usize) -> Result<Node, String> {
+        if depth > DEPTH_LIMIT {
+            return Err("nested too deep".to_string());
+        }
+        match self.skip_whitespace() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(Node::String),
+            Some(b't') => self.word("true", Node::Bool(true)),
+            Some(b'f') => self.word("false", Node::Bool(false)),
+            Some(b'n') => self.word("null", Node::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err("expected a value".to_string()),
+            None => Err("the text ends where a value should be".to_string()),
+        }
+    }
+
+    /// `{`, then entries each followed by `,` (or by the closing `}` for the last), `}`.
+    fn object(&mut self, depth: usize) -> Result<Node, String> {
+        self.at += 1;
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        loop {
+            match self.skip_whitespace() {
+                Some(b'}') => break,
+                Some(b'"') => {}
+                _ => return Err("expected a key or `}`".to_string()),
+            }
+            let key = self.string()?;
+            if key != COMMENT && entries.iter().any(|(seen, _)| *seen == key) {
+                return Err(format!("the key `{key}` appears twice in one mapping"));
+            }
+            if self.skip_whitespace() != Some(b':') {
+                return Err("expected `:`".to_string());
+            }
+            self.at += 1;
+            let value = self.value(depth + 1)?;
+            entries.push((key, value));
+            match self.skip_whitespace() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => break,
+                _ => return Err("expected `,` or `}`".to_string()),
+            }
+        }
+        self.at += 1;
+        Ok(Node::Object(entries))
+    }
+
+    /// `[`, then values each followed by `,` (or by the closing `]` for the last), `]`.
+    fn array(&mut self, depth: usize) -> Result<Node, String> {
+        self.at += 1;
+        let mut items = Vec::new();
+        loop {
+            if self.skip_whitespace() == Some(b']') {
+                break;
+            }
+            items.push(self.value(depth + 1)?);
+            match self.skip_whitespace() {
+                Some(b',') => self.at += 1,
+                Some(b']') => break,
+                _ => return Err("expected `,` or `]`".to_string()),
+            }
+        }
+        self.at += 1;
+        Ok(Node::Array(items))
+    }
+
+    /// The string whose opening quote is at `self.at`. One pass finds its end (strings are
+    /// short: a plain loop beats a vectorized search here) and any raw control character.
+    fn string(&mut self) -> Result<String, String> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut end = start + 1;
+        let mut escaped = false;
+        loop {
+            while bytes.get(end).is_some_and(|&byte| !STRING_STOP[usize::from(byte)]) {
+                end += 1;
+            }
+            match bytes.get(end) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    end += 2;
+                }
+                Some(&byte) if byte < b' ' => {
+                    return Err("a control character stands unescaped in a string".to_string());
+                }
+                Some(_) => end += 1,
+                None => return Err("a string does not end".to_string()),
+            }
+        }
+        self.at = end + 1;
+        // Both ends are ASCII quotes, so these are character boundaries.
+        let quoted = &self.text[start..=end];
+        if escaped {
+            serde_json::from_str(quoted).map_err(|e| e.to_string())
+        } else {
+            Ok(quoted[1..quoted.len() - 1].to_string())
+        }
+    }
+
+    fn word(&mut self, word: &str, node: Node) -> Result<Node, String> {
+        if self.text[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(node)
+        } else {
+            Err("expected a value".to_string())
+        }
+    }
+
+    /// A number's text (the bytes JSON numbers are made of), read by `serde_json`.
+    fn number(&mut self) -> Result<Node, String> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        while bytes
+            .get(self.at)
+            .is_some_and(|byte| matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.at += 1;
+        }
+        serde_json::from_str(&self.text[start..self.at])
+            .map(Node::Number)
+            .map_err(|e| format!("not a JSON number: {e}"))
+    }
+
+    /// `problem` with the line and column where reading stopped, and the lines around it.
+    fn located(&self, problem: &str) -> String {
+        let before = &self.text[..self.at.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |newline| newline + 1) + 1;
+        format!(
+            "{problem} at line {line} column {column}, in:\n{}",
+            excerpt(self.text, line)
+        )
+    }
 }
 
 /// The lines around `line` (1-based), for a message that shows where the JSON broke.
 fn excerpt(text: &str, line: usize) -> String {
     let first = line.saturating_sub(3);
     text.lines().skip(first).take(5).collect::<Vec<_>>().join("\n")
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Number(v.into()))
-    }
-    fn visit_f64<E: Error>(self, v: f64) -> Result<Node, E> {
-        serde_json::Number::from_f64(v)
-            .map(Node::Number)
-            .ok_or_else(|| E::custom("a number JSON cannot hold"))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries: Vec<(String, Node)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key != COMMENT && entries.iter().any(|(seen, _)| *seen == key) {
-                return Err(A::Error::custom(format!(
-                    "the key `{key}` appears twice in one mapping"
-                )));
-            }
-            let value = map.next_value()?;
-            entries.push((key, value));
-        }
-        Ok(Node::Object(entries))
-    }
 }
 
 #[cfg(test)]
@@ -221,6 +297,62 @@ mod tests {
         assert!(nested.contains("`x` appears twice"), "{nested}");
         let comments = parse(r##"{"#": "one", "a": 1, "#": "two"}"##).unwrap();
         assert_eq!(comments[0].to_value(), serde_json::json!({ "a": 1 }));
+    }
+
+    #[test]
+    fn strict_json_reads_as_serde_json_reads_it() {
+        let texts = [
+            r#"{"a": 1, "b": -0, "c": 1.5E-3, "d": 12345678901234567890, "e": -9223372036854775808}"#,
+            r#"{"s": "plain", "e": "tab\tquote\"slash\\/u\u00e9\ud83d\ude00", "raw": "ünï 😀"}"#,
+            r#"[true, false, null, [], {}, [[1], {"x": [null]}], "", 0, 1e5, -2.5]"#,
+            " \n\t{\r\n \"spaced\" : [ 1 , 2 ] , \"n\" : { } }\n",
+        ];
+        for text in texts {
+            let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+            let nodes = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(nodes.len(), 1, "{text}");
+            assert_eq!(nodes[0].to_value(), expected, "{text}");
+        }
+        let with_closing_commas = parse("{\"a\": [1, 2,\n],\n \"b\": {\"c\": 3,},\n}").unwrap();
+        assert_eq!(
+            with_closing_commas[0].to_value(),
+            serde_json::json!({ "a": [1, 2], "b": { "c": 3 } })
+        );
+    }
+
+    #[test]
+    fn anything_else_is_rejected() {
+        let broken = [
+            r#"{"a" 1}"#,
+            r#"{"a": }"#,
+            r#"{"a": 1 "b": 2}"#,
+            "[1 2]",
+            "[,]",
+            "{,}",
+            "[1,,]",
+            "{\"a\": 1}}",
+            "[01]",
+            "[1.]",
+            "[-]",
+            "[tru]",
+            "[nul]",
+            "[True]",
+            "{a: 1}",
+            "{'a': 1}",
+            "[\"open",
+            "[\"escaped end\\\"]",
+            "[\"raw\u{1}control\"]",
+            "[\"raw\nline\"]",
+            "[\"bad \\x escape\"]",
+            "[\"lone \\ud800 surrogate\"]",
+            "{\"a\": [1}",
+            "[1e400]",
+        ];
+        for text in broken {
+            assert!(parse(text).is_err(), "{text:?} was read");
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse(&deep).unwrap_err().contains("nested too deep"));
     }
 
     #[test]

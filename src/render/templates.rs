@@ -216,6 +216,24 @@ pub(crate) fn write_yaml_scalar(out: &mut impl std::fmt::Write, text: &str) -> s
 /// (`10m`, `512Mi`, `1h`) is a string to every parser.
 const NOT_NUMERIC: &[u8] = b"ghijklmnpqrsuvwyGHIJKLMNPQRSUVWY";
 
+/// The bytes a plain scalar may not start with: YAML's indicators, a sign, a dot, a space.
+const INDICATORS: &[u8] = b"-?:,[]{}#&*!|>'\"%@`<=~+. ";
+
+/// A 256-entry table of the bytes in `set`, so that a byte's membership is one lookup (the
+/// YAML writer asks for every key and string of every file).
+const fn byte_set(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const NOT_NUMERIC_BYTES: [bool; 256] = byte_set(NOT_NUMERIC);
+const INDICATOR_BYTES: [bool; 256] = byte_set(INDICATORS);
+
 /// Whether `text` can stand as a plain scalar in block context and still be read as this
 /// string by every YAML parser platc's output meets (go-yaml v2 and v3, libyaml, `PyYAML`):
 /// printable ASCII only; not starting with an indicator, a sign or a dot (`.inf`, `-`/`---`),
@@ -228,22 +246,38 @@ fn plain_safe(text: &str) -> bool {
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    // One pass for what the whole text must not hold: a byte outside printable ASCII, `: `
-    // or ` #`.
-    let mut previous = 0u8;
-    for &byte in bytes {
-        if !(b' '..=b'~').contains(&byte) || (previous, byte) == (b':', b' ') || (previous, byte) == (b' ', b'#') {
-            return false;
-        }
-        previous = byte;
+    if INDICATOR_BYTES[usize::from(first)] || last == b' ' || last == b':' {
+        return false;
     }
-    let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
-        || (first.is_ascii_digit() && !bytes.iter().any(|b| NOT_NUMERIC.contains(b)));
-    let special_word = text.len() <= 5
+    // Printable ASCII only, in one pass without early exits (which the compiler vectorizes);
+    // then `: ` and ` #` are looked for around the spaces, only when there are any (most keys
+    // and values hold none).
+    let (printable, spaced) = bytes.iter().fold((true, false), |(printable, spaced), &byte| {
+        (
+            printable && byte.wrapping_sub(b' ') <= b'~' - b' ',
+            spaced || byte == b' ',
+        )
+    });
+    if !printable {
+        return false;
+    }
+    let space_pair = |at: usize| bytes[at - 1] == b':' || bytes.get(at + 1) == Some(&b'#');
+    if spaced
+        && bytes
+            .iter()
+            .enumerate()
+            .skip(1)
+            .any(|(at, &byte)| byte == b' ' && space_pair(at))
+    {
+        return false;
+    }
+    if first.is_ascii_digit() && !bytes.iter().any(|&byte| NOT_NUMERIC_BYTES[usize::from(byte)]) {
+        return false;
+    }
+    !(text.len() <= 5
         && ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
             .iter()
-            .any(|word| text.eq_ignore_ascii_case(word));
-    !indicator && !special_word && last != b' ' && last != b':'
+            .any(|word| text.eq_ignore_ascii_case(word)))
 }
 
 /// `block(indent)`: a multi-line string as a YAML literal block scalar (`|-`) whose lines are
@@ -286,6 +320,19 @@ pub(crate) fn json_string(text: &str) -> String {
     out
 }
 
+/// The bytes `write_json_string` must look at: control characters, the quote, the backslash,
+/// DEL, and the first byte of each multi-byte character (it may be one YAML does not read
+/// back). Printable ASCII and the bytes inside a multi-byte character are copied as they are.
+const LOOK_AT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20 || byte == b'"' as usize || byte == b'\\' as usize || byte == 0x7f || byte >= 0xc0;
+        byte += 1;
+    }
+    table
+};
+
 /// Writes `text` as [`json_string`] does: JSON's escapes (`\"`, `\\`, `\n`, `\t`, …,
 /// other control characters as `\u00XX`), and the characters YAML would not read back
 /// (`yaml_unsafe`) as `\uXXXX`. Runs of characters that need no escape are copied whole.
@@ -293,9 +340,7 @@ pub(crate) fn write_json_string(out: &mut impl std::fmt::Write, text: &str) -> s
     out.write_char('"')?;
     let mut plain_from = 0;
     for (at, &byte) in text.as_bytes().iter().enumerate() {
-        // Printable ASCII but the quote and the backslash, and the bytes inside a multi-byte
-        // character, are copied as they are.
-        if (b' '..0x7f).contains(&byte) && byte != b'"' && byte != b'\\' || (0x80..0xc0).contains(&byte) {
+        if !LOOK_AT[usize::from(byte)] {
             continue;
         }
         let Some(c) = text[at..].chars().next() else {
@@ -381,6 +426,75 @@ mod tests {
                 .collect();
             assert_eq!(written, expected, "{text:?}");
             assert_eq!(serde_json::from_str::<String>(&written).unwrap(), *text);
+        }
+    }
+
+    /// The rule as first written, one condition after the other: the table-driven
+    /// `plain_safe` must agree with it on every text.
+    fn plain_safe_as_written(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return false;
+        };
+        let printable = bytes.iter().all(|b| (b' '..=b'~').contains(b));
+        let indicator = b"-?:,[]{}#&*!|>'\"%@`<=~+. ".contains(&first)
+            || (first.is_ascii_digit() && !bytes.iter().any(|b| super::NOT_NUMERIC.contains(b)));
+        let special_word = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+            .iter()
+            .any(|word| text.eq_ignore_ascii_case(word));
+        printable
+            && !indicator
+            && !special_word
+            && last != b' '
+            && last != b':'
+            && !text.contains(": ")
+            && !text.contains(" #")
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_rule_as_written() {
+        // Every text of up to four characters from an alphabet of indicators, digits, the
+        // letters that make a number a string, spaces, control and non-ASCII characters;
+        // and the special words in mixed case, alone and inside longer text.
+        let alphabet = [
+            " ", ":", "#", "-", ".", "0", "7", "e", "m", "x", "Y", "n", "\t", "\u{7f}", "é", "/", "\"",
+        ];
+        let mut texts = vec![String::new()];
+        let mut previous = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = previous
+                .iter()
+                .flat_map(|text| alphabet.iter().map(move |c| format!("{text}{c}")))
+                .collect();
+            texts.extend(longer.iter().cloned());
+            previous = longer;
+        }
+        for word in [
+            "y", "N", "Yes", "nO", "ON", "Off", "TRUE", "fAlSe", "Null", "nulls", "truly",
+        ] {
+            texts.extend([
+                word.to_string(),
+                format!("{word} x"),
+                format!("x: {word}"),
+                format!("a #{word}"),
+            ]);
+        }
+        texts.extend(
+            [
+                "app.kubernetes.io/name",
+                "10m",
+                "512Mi",
+                "1e3",
+                "0x1F",
+                "12:30",
+                "a:b",
+                "a :b",
+                "a# b",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            assert_eq!(super::plain_safe(text), plain_safe_as_written(text), "{text:?}");
         }
     }
 
