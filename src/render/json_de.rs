@@ -1,21 +1,62 @@
 //! A [`Node`] read into a typed value directly (it is a serde `Deserializer`), so the typed
 //! check of a rendered object moves its strings instead of copying them into a
-//! `serde_json::Value` first. Comment entries are not fields: they are skipped.
+//! `serde_json::Value` first. Comment entries are not fields: they are skipped. The reading is
+//! strict: a field the type skips (one it does not know) is an error, and every error names
+//! the path of keys to its value.
 
-use serde::de::value::{MapAccessDeserializer, MapDeserializer, SeqDeserializer};
-use serde::de::{Deserializer, Error as _, IntoDeserializer, Visitor};
-use serde_json::Error;
+use serde::de::value::{MapAccessDeserializer, SeqDeserializer};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, Visitor};
 
 use super::json::{COMMENT, Node};
 
-impl<'de> Deserializer<'de> for Node {
-    type Error = Error;
+/// Why a [`Node`] did not read into its type, and where: the keys from the object's root.
+#[derive(Debug)]
+pub struct ReadError {
+    /// The keys to the value, innermost first (each mapping adds its key on the way out).
+    path_inward: Vec<String>,
+    message: String,
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+impl ReadError {
+    fn inside(mut self, key: &str) -> Self {
+        self.path_inward.push(key.to_string());
+        self
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys = self.path_inward.iter().rev();
+        if let Some(first) = keys.next() {
+            f.write_str(first)?;
+            for key in keys {
+                write!(f, ".{key}")?;
+            }
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl serde::de::Error for ReadError {
+    fn custom<T: std::fmt::Display>(message: T) -> Self {
+        ReadError {
+            path_inward: Vec::new(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for Node {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self {
             Node::Null => visitor.visit_unit(),
             Node::Bool(flag) => visitor.visit_bool(flag),
-            Node::Number(number) => number.deserialize_any(visitor),
+            Node::Number(number) => number.deserialize_any(visitor).map_err(ReadError::custom),
             Node::String(text) => visitor.visit_string(text),
             Node::Array(items) => {
                 let mut items = SeqDeserializer::new(items.into_iter());
@@ -24,7 +65,7 @@ impl<'de> Deserializer<'de> for Node {
                 Ok(value)
             }
             Node::Object(entries) => {
-                let mut entries = MapDeserializer::new(fields(entries));
+                let mut entries = Entries::new(entries);
                 let value = visitor.visit_map(&mut entries)?;
                 entries.end()?;
                 Ok(value)
@@ -32,14 +73,18 @@ impl<'de> Deserializer<'de> for Node {
         }
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self {
             Node::Null => visitor.visit_none(),
             other => visitor.visit_some(other),
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -48,23 +93,26 @@ impl<'de> Deserializer<'de> for Node {
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, Error> {
+    ) -> Result<V::Value, ReadError> {
         match self {
             Node::String(variant) => visitor.visit_enum(variant.into_deserializer()),
-            Node::Object(entries) => {
-                visitor.visit_enum(MapAccessDeserializer::new(MapDeserializer::new(fields(entries))))
-            }
-            _ => Err(Error::custom("an enum is a string or a mapping of one entry")),
+            Node::Object(entries) => visitor.visit_enum(MapAccessDeserializer::new(Entries::new(entries))),
+            _ => Err(ReadError::custom("an enum is a string or a mapping of one entry")),
         }
+    }
+
+    /// A type skips the value of a field it does not know: here, that is the error.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, ReadError> {
+        Err(ReadError::custom("unknown field: its type has no such field"))
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit_struct seq tuple tuple_struct map struct identifier
     }
 }
 
-impl IntoDeserializer<'_, Error> for Node {
+impl IntoDeserializer<'_, ReadError> for Node {
     type Deserializer = Node;
 
     fn into_deserializer(self) -> Node {
@@ -72,9 +120,56 @@ impl IntoDeserializer<'_, Error> for Node {
     }
 }
 
-/// The entries of a mapping that are fields: every one but the comments.
-fn fields(entries: Vec<(String, Node)>) -> impl Iterator<Item = (String, Node)> {
-    entries.into_iter().filter(|(key, _)| key != COMMENT)
+/// A mapping's entries but its comments, read one after the other. The key being read stays
+/// here (its deserializer borrows it), so that an error in its value can name it.
+struct Entries {
+    entries: std::vec::IntoIter<(String, Node)>,
+    key: String,
+    value: Option<Node>,
+}
+
+impl Entries {
+    fn new(entries: Vec<(String, Node)>) -> Self {
+        Entries {
+            entries: entries.into_iter(),
+            key: String::new(),
+            value: None,
+        }
+    }
+
+    /// Fails if the type stopped reading before the last field.
+    fn end(mut self) -> Result<(), ReadError> {
+        match self.entries.find(|(key, _)| key != COMMENT) {
+            None => Ok(()),
+            Some((key, _)) => Err(ReadError::custom("an entry the type did not read").inside(&key)),
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for Entries {
+    type Error = ReadError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ReadError> {
+        let Some((key, value)) = self.entries.find(|(key, _)| key != COMMENT) else {
+            return Ok(None);
+        };
+        self.key = key;
+        self.value = Some(value);
+        let key: &str = &self.key;
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| ReadError::custom("a value read before its key"))?;
+        seed.deserialize(value).map_err(|error| error.inside(&self.key))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +211,37 @@ mod tests {
         assert_eq!(read(json), Ok(direct));
         let slow = read(r#"{"name": "b", "port": null, "mode": {"Slow": {"factor": 3}}, "tags": [], "quantity": "1"}"#);
         assert_eq!(slow.map(|p| p.mode), Ok(Mode::Slow { factor: 3 }));
+    }
+
+    /// Serde's default: unknown fields skipped, as `k8s-openapi`'s types do.
+    #[derive(Deserialize, Debug)]
+    struct Lenient {
+        #[serde(rename = "spec")]
+        _spec: LenientSpec,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct LenientSpec {
+        #[serde(rename = "ports")]
+        _ports: Vec<LenientPort>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct LenientPort {
+        #[serde(rename = "port")]
+        _port: u16,
+    }
+
+    #[test]
+    fn a_field_the_type_skips_is_an_error_at_its_path() {
+        let read = |json: &str| Lenient::deserialize(parse(json).unwrap().remove(0)).map_err(|e| e.to_string());
+        assert!(read(r##"{"spec": {"ports": [{"port": 80, "#": "a comment"}]}}"##).is_ok());
+        let error = read(r#"{"spec": {"ports": [{"port": 80, "protocol": "TCP"}]}}"#).unwrap_err();
+        assert!(error.starts_with("spec.ports.protocol: unknown field"), "{error}");
+        let error = read(r#"{"spec": {"ports": [{"port": "eighty"}]}}"#).unwrap_err();
+        assert!(error.starts_with("spec.ports.port: invalid type"), "{error}");
+        let error = read(r#"{"kind": "Service", "spec": {"ports": []}}"#).unwrap_err();
+        assert!(error.starts_with("kind: unknown field"), "{error}");
     }
 
     #[test]

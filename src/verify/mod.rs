@@ -16,6 +16,7 @@ mod rollouts;
 mod unique;
 
 use crate::render::OutputFile;
+use crate::render::json::Node;
 
 /// A rendered file that does not parse back into its type.
 #[derive(Debug)]
@@ -105,14 +106,34 @@ pub fn yaml_documents(text: &str) -> Result<Vec<serde_json::Value>, String> {
 
 /// Deserializes `value` (a `serde_json::Value`, or a rendered object's `Node`) into `T`,
 /// failing on any field `T` does not know.
-pub fn strictly<T: serde::de::DeserializeOwned>(
-    value: impl for<'de> serde::Deserializer<'de, Error = serde_json::Error>,
-) -> Result<T, String> {
-    let mut unknown = Vec::new();
-    let typed = serde_ignored::deserialize(value, |path| unknown.push(path.to_string())).map_err(|e| e.to_string())?;
-    if unknown.is_empty() {
-        Ok(typed)
-    } else {
-        Err(format!("unknown fields: {}", unknown.join(", ")))
+pub fn strictly<T: serde::de::DeserializeOwned>(value: impl Strict) -> Result<T, String> {
+    value.read_strictly()
+}
+
+/// A value that reads into a type, failing on any field the type does not know (a field its
+/// deserializer skips, as `k8s-openapi`'s and serde's without `deny_unknown_fields` do).
+pub trait Strict {
+    fn read_strictly<T: serde::de::DeserializeOwned>(self) -> Result<T, String>;
+}
+
+/// A `serde_json::Value` is read through `serde_ignored`, which names every skipped field.
+impl Strict for serde_json::Value {
+    fn read_strictly<T: serde::de::DeserializeOwned>(self) -> Result<T, String> {
+        let mut unknown = Vec::new();
+        let typed =
+            serde_ignored::deserialize(self, |path| unknown.push(path.to_string())).map_err(|e| e.to_string())?;
+        if unknown.is_empty() {
+            Ok(typed)
+        } else {
+            Err(format!("unknown fields: {}", unknown.join(", ")))
+        }
+    }
+}
+
+/// A rendered object's `Node` is strict itself (`render::json_de`): a skipped field is an
+/// error at its path, with no wrapper around every value read.
+impl Strict for Node {
+    fn read_strictly<T: serde::de::DeserializeOwned>(self) -> Result<T, String> {
+        T::deserialize(self).map_err(|e| e.to_string())
     }
 }
