@@ -1,5 +1,6 @@
 //! Kubernetes documents → their `k8s-openapi` types (Kubernetes 1.33 API), unknown fields
-//! caught by `serde_ignored` because k8s-openapi itself silently drops them.
+//! caught although k8s-openapi itself silently drops them: the parsed-back `Node` reports a
+//! field its type skips (`render::json_de`).
 
 use k8s_openapi::api::{
     apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
