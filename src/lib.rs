@@ -54,7 +54,7 @@ pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Fail
 /// (all when empty; names the spec does not have select nothing). Errors are always those
 /// of every environment: the spec must be valid as a whole.
 pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Compilation, Failure> {
-    let (platform, warnings) = validated(text, warning_envs, dir, |spec, environments| {
+    let (platform, warnings) = validated(text, warning_envs, dir, Afterwards::Free, |spec, environments| {
         model::build(spec, environments, dir).map_err(|e| Failure::Internal(e.0))
     })?;
     Ok(Compilation {
@@ -73,7 +73,28 @@ pub struct Checked {
 /// what make the model sound (a spec they accept always builds), so the model, the render
 /// target's input, is left to `build`.
 pub fn check_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Checked, Failure> {
-    let (environments, warnings) = validated(text, warning_envs, dir, |_, environments| {
+    check_then(text, warning_envs, dir, Afterwards::Free)
+}
+
+/// What becomes of a valid spec's tree and resolved views once they are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Afterwards {
+    /// Freed, allocation by allocation: a library's duty.
+    Free,
+    /// Left for the process's exit to take back at once, as compilers do with their last
+    /// input (clang's `-disable-free`): the command line's last spec, for which freeing tens
+    /// of thousands of services' tables one by one is time spent on nothing.
+    LeaveToExit,
+}
+
+/// [`check_for`], with what to do with the spec's tree and views afterwards.
+pub fn check_then(
+    text: &str,
+    warning_envs: &[String],
+    dir: &std::path::Path,
+    afterwards: Afterwards,
+) -> Result<Checked, Failure> {
+    let (environments, warnings) = validated(text, warning_envs, dir, afterwards, |_, environments| {
         environments.iter().map(|env| env.name.clone()).collect()
     })?;
     Ok(Checked { environments, warnings })
@@ -84,6 +105,7 @@ fn validated<R>(
     text: &str,
     warning_envs: &[String],
     dir: &std::path::Path,
+    afterwards: Afterwards,
     then: impl FnOnce(&spec::RawSpec, &[resolve::EnvView]) -> R,
 ) -> Result<(R, Vec<Diagnostic>), Failure> {
     let explained = |found: Vec<Diagnostic>| found.into_iter().map(Diagnostic::or_explain).collect();
@@ -120,6 +142,10 @@ fn validated<R>(
         return Err(Failure::Invalid(explained(diagnostics.into_sorted())));
     }
     let result = then(&document.spec, &environments);
+    if afterwards == Afterwards::LeaveToExit {
+        std::mem::forget(document);
+        std::mem::forget(environments);
+    }
     Ok((result, explained(diagnostics.into_sorted())))
 }
 

@@ -96,8 +96,13 @@ pub fn compile(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Compilatio
 }
 
 /// Checks one spec as [`compile`] does, without building the model (`platc check`).
-pub fn checked(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Checked, Vec<Diagnostic>>> {
-    run_stages(spec, envs, crate::check_for, |checked| {
+pub fn checked(
+    spec: &Spec,
+    envs: &[String],
+    afterwards: crate::Afterwards,
+) -> anyhow::Result<Result<Checked, Vec<Diagnostic>>> {
+    let stages = |text: &str, envs: &[String], dir: &Path| crate::check_then(text, envs, dir, afterwards);
+    run_stages(spec, envs, stages, |checked| {
         checked.environments.iter().map(String::as_str).collect()
     })
 }
@@ -151,8 +156,14 @@ pub fn check(specs: &[PathBuf], options: &CheckOptions) -> anyhow::Result<ExitCo
         }
     }
     let mut reports = Vec::new();
-    for spec in &files {
-        let diagnostics = match checked(spec, &options.envs)? {
+    for (index, spec) in files.iter().enumerate() {
+        // The last spec's tree is left to the exit; the others are freed before the next.
+        let afterwards = if index + 1 == files.len() {
+            crate::Afterwards::LeaveToExit
+        } else {
+            crate::Afterwards::Free
+        };
+        let diagnostics = match checked(spec, &options.envs, afterwards)? {
             Ok(checked) => checked.warnings,
             Err(diagnostics) => diagnostics,
         };
