@@ -82,3 +82,33 @@ fn engine_settings_are_quoted_for_their_config_format() {
     );
     assert!(conf.contains("ssl = 'off'\n"), "booleans in postgres' words: {conf}");
 }
+
+#[test]
+fn map_values_written_whole_survive_verbatim() {
+    // Annotations and labels are written by the templates' `tojson`, which escapes otherwise
+    // than the formatter (`'`, `<`, `>` and `&` as `\u` escapes, U+2028 raw): the YAML must
+    // still hold the spec's string exactly.
+    let hostile = r#"it's <b>&amp;</b> \u2028 \"q\" \\ \u007f 😀 end"#;
+    let text = spec_text().replace(r#""team: payments # on-call""#, &format!("\"{hostile}\""));
+    assert_ne!(text, spec_text(), "the annotation was replaced");
+    let spec: toml::Value = toml::from_str(&text).unwrap();
+    let expected = spec["services"]["api"]["annotations"]["example.com/owner"]
+        .as_str()
+        .unwrap();
+    assert!(expected.contains('\u{2028}') && expected.contains('\'') && expected.contains('\u{7f}'));
+    let compilation = platc::compile(&text).expect("compiles");
+    let files = platc::render(&compilation.platform).expect("renders");
+    let file = files
+        .iter()
+        .find(|f| f.path == "kubernetes/prod/services/api.yaml")
+        .expect("the service's file");
+    let deployment = platc::verify::yaml_documents(&file.contents)
+        .unwrap()
+        .into_iter()
+        .find(|d| d["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(
+        deployment["spec"]["template"]["metadata"]["annotations"]["example.com/owner"],
+        expected
+    );
+}

@@ -208,7 +208,7 @@ impl Reader<'_> {
         // Both ends are ASCII quotes, so these are character boundaries.
         let quoted = &self.text[start..=end];
         if escaped {
-            serde_json::from_str(quoted).map_err(|e| e.to_string())
+            serde_json::from_str(quoted).map_err(|e| without_position(&e))
         } else {
             Ok(quoted[1..quoted.len() - 1].to_string())
         }
@@ -235,7 +235,7 @@ impl Reader<'_> {
         }
         serde_json::from_str(&self.text[start..self.at])
             .map(Node::Number)
-            .map_err(|e| format!("not a JSON number: {e}"))
+            .map_err(|e| format!("not a JSON number: {}", without_position(&e)))
     }
 
     /// `problem` with the line and column where reading stopped, and the lines around it.
@@ -248,6 +248,14 @@ impl Reader<'_> {
             excerpt(self.text, line)
         )
     }
+}
+
+/// A `serde_json` error's message without its position, which counts inside the one scalar it
+/// read (the reader adds the position in the whole text).
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&suffix).unwrap_or(&message).to_string()
 }
 
 /// The lines around `line` (1-based), for a message that shows where the JSON broke.
@@ -357,6 +365,9 @@ mod tests {
 
     #[test]
     fn broken_json_is_an_error_that_shows_where() {
+        let error = parse("{\n\"a\": \"\\x\"}").unwrap_err();
+        assert!(error.starts_with("invalid escape at line 2 column"), "{error}");
+        assert_eq!(error.matches(" at line ").count(), 1, "{error}");
         let error = parse("{\n\"a\": 1\n\"b\": 2\n}").unwrap_err();
         assert!(error.contains("line 3") && error.contains("\"b\": 2"), "{error}");
         assert!(parse("{\"a\": 1,,}").is_err());

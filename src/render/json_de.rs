@@ -4,8 +4,8 @@
 //! strict: a field the type skips (one it does not know) is an error, and every error names
 //! the path of keys to its value.
 
-use serde::de::value::{MapAccessDeserializer, SeqDeserializer};
-use serde::de::{DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::json::{COMMENT, Node};
 
@@ -30,7 +30,11 @@ impl std::fmt::Display for ReadError {
         if let Some(first) = keys.next() {
             f.write_str(first)?;
             for key in keys {
-                write!(f, ".{key}")?;
+                if key.starts_with('[') {
+                    f.write_str(key)?;
+                } else {
+                    write!(f, ".{key}")?;
+                }
             }
             f.write_str(": ")?;
         }
@@ -59,10 +63,15 @@ impl<'de> Deserializer<'de> for Node {
             Node::Number(number) => number.deserialize_any(visitor).map_err(ReadError::custom),
             Node::String(text) => visitor.visit_string(text),
             Node::Array(items) => {
-                let mut items = SeqDeserializer::new(items.into_iter());
+                let mut items = Items {
+                    items: items.into_iter(),
+                    index: 0,
+                };
                 let value = visitor.visit_seq(&mut items)?;
-                items.end()?;
-                Ok(value)
+                match items.items.len() {
+                    0 => Ok(value),
+                    _ => Err(ReadError::custom("an item the type did not read").inside(&format!("[{}]", items.index))),
+                }
             }
             Node::Object(entries) => {
                 let mut entries = Entries::new(entries);
@@ -117,6 +126,31 @@ impl IntoDeserializer<'_, ReadError> for Node {
 
     fn into_deserializer(self) -> Node {
         self
+    }
+}
+
+/// A list's items, read one after the other; an error in one names its index.
+struct Items {
+    items: std::vec::IntoIter<Node>,
+    index: usize,
+}
+
+impl<'de> SeqAccess<'de> for Items {
+    type Error = ReadError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, ReadError> {
+        let Some(item) = self.items.next() else {
+            return Ok(None);
+        };
+        let index = self.index;
+        self.index += 1;
+        seed.deserialize(item)
+            .map(Some)
+            .map_err(|error| error.inside(&format!("[{index}]")))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
     }
 }
 
@@ -236,10 +270,10 @@ mod tests {
     fn a_field_the_type_skips_is_an_error_at_its_path() {
         let read = |json: &str| Lenient::deserialize(parse(json).unwrap().remove(0)).map_err(|e| e.to_string());
         assert!(read(r##"{"spec": {"ports": [{"port": 80, "#": "a comment"}]}}"##).is_ok());
-        let error = read(r#"{"spec": {"ports": [{"port": 80, "protocol": "TCP"}]}}"#).unwrap_err();
-        assert!(error.starts_with("spec.ports.protocol: unknown field"), "{error}");
+        let error = read(r#"{"spec": {"ports": [{"port": 80}, {"port": 81, "protocol": "TCP"}]}}"#).unwrap_err();
+        assert!(error.starts_with("spec.ports[1].protocol: unknown field"), "{error}");
         let error = read(r#"{"spec": {"ports": [{"port": "eighty"}]}}"#).unwrap_err();
-        assert!(error.starts_with("spec.ports.port: invalid type"), "{error}");
+        assert!(error.starts_with("spec.ports[0].port: invalid type"), "{error}");
         let error = read(r#"{"kind": "Service", "spec": {"ports": []}}"#).unwrap_err();
         assert!(error.starts_with("kind: unknown field"), "{error}");
     }
