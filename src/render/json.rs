@@ -3,10 +3,10 @@
 //! Templates write every entry with a trailing comma (`"name": {{ name }},`), so that loops and
 //! conditionals need no comma logic; [`parse`] reads strict JSON but for a comma that closes a
 //! mapping or a list: every value entered it through the JSON auto-escape (or `tojson`). The
-//! structure is read here, in one pass that keeps the key order and catches a key written
-//! twice; numbers and strings holding an escape are read by `serde_json`. A file holds one or
-//! more objects, one after the other. A mapping may not name a key twice (serde's maps would keep the last silently),
-//! except the comment key [`COMMENT`], whose values the YAML writer prints as `#` lines.
+//! structure is read here, in one pass that keeps the key order; numbers and strings holding
+//! an escape are read by `serde_json`. A file holds one or more objects, one after the other.
+//! A mapping may not name a key twice (serde's maps would keep the last silently), except the
+//! comment key [`COMMENT`], whose values the YAML writer prints as `#` lines.
 
 /// The key of a comment: `"#": "text"` becomes the line `# text` where the entry stands.
 /// No Kubernetes or Prometheus field, label, annotation or data key can be `#`.
@@ -151,10 +151,8 @@ impl Reader<'_> {
             self.at += 1;
             let value = self.value(depth + 1)?;
             entries.push((key, value));
-            match self.skip_whitespace() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => break,
-                _ => return Err("expected `,` or `}`".to_string()),
+            if self.closed_after_item(b'}')? {
+                break;
             }
         }
         self.at += 1;
@@ -170,14 +168,25 @@ impl Reader<'_> {
                 break;
             }
             items.push(self.value(depth + 1)?);
-            match self.skip_whitespace() {
-                Some(b',') => self.at += 1,
-                Some(b']') => break,
-                _ => return Err("expected `,` or `]`".to_string()),
+            if self.closed_after_item(b']')? {
+                break;
             }
         }
         self.at += 1;
         Ok(Node::Array(items))
+    }
+
+    /// After an entry or an item: `,` (passed over; the next one, or `close`, follows) or
+    /// `close` itself (left for the caller), whether it was `close`.
+    fn closed_after_item(&mut self, close: u8) -> Result<bool, String> {
+        match self.skip_whitespace() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(false)
+            }
+            Some(byte) if byte == close => Ok(true),
+            _ => Err(format!("expected `,` or `{}`", char::from(close))),
+        }
     }
 
     /// The string whose opening quote is at `self.at`. One pass finds its end (strings are

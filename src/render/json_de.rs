@@ -68,10 +68,8 @@ impl<'de> Deserializer<'de> for Node {
                     index: 0,
                 };
                 let value = visitor.visit_seq(&mut items)?;
-                match items.items.len() {
-                    0 => Ok(value),
-                    _ => Err(ReadError::custom("an item the type did not read").inside(&format!("[{}]", items.index))),
-                }
+                items.end()?;
+                Ok(value)
             }
             Node::Object(entries) => {
                 let mut entries = Entries::new(entries);
@@ -133,6 +131,16 @@ impl IntoDeserializer<'_, ReadError> for Node {
 struct Items {
     items: std::vec::IntoIter<Node>,
     index: usize,
+}
+
+impl Items {
+    /// Fails if the type stopped reading before the last item.
+    fn end(self) -> Result<(), ReadError> {
+        match self.items.len() {
+            0 => Ok(()),
+            _ => Err(ReadError::custom("an item the type did not read").inside(&format!("[{}]", self.index))),
+        }
+    }
 }
 
 impl<'de> SeqAccess<'de> for Items {
