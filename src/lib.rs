@@ -54,7 +54,17 @@ pub fn compile_in(text: &str, dir: &std::path::Path) -> Result<Compilation, Fail
 /// (all when empty; names the spec does not have select nothing). Errors are always those
 /// of every environment: the spec must be valid as a whole.
 pub fn compile_for(text: &str, warning_envs: &[String], dir: &std::path::Path) -> Result<Compilation, Failure> {
-    let (platform, warnings) = validated(text, warning_envs, dir, Afterwards::Free, |spec, environments| {
+    compile_then(text, warning_envs, dir, Afterwards::Free)
+}
+
+/// [`compile_for`], with what to do with the spec's tree and views once the model is built.
+pub fn compile_then(
+    text: &str,
+    warning_envs: &[String],
+    dir: &std::path::Path,
+    afterwards: Afterwards,
+) -> Result<Compilation, Failure> {
+    let (platform, warnings) = validated(text, warning_envs, dir, afterwards, |spec, environments| {
         model::build(spec, environments, dir).map_err(|e| Failure::Internal(e.0))
     })?;
     Ok(Compilation {

@@ -51,7 +51,9 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     super::images::apply(&mut compilation.platform, &options.images)?;
     let scope = select(&mut compilation.platform, &options.envs)?;
     if let (Some(dir), false) = (&options.out, options.check) {
-        return write(dir, &compilation.platform, &scope);
+        let written = write(dir, &compilation.platform, &scope);
+        leave_to_exit(compilation);
+        return written;
     }
     // The stdout stream is Kubernetes YAML only: render nothing else.
     let targets = if options.out.is_none() {
@@ -70,6 +72,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
             }
             let header = crate::emit::header(&compilation.platform.source);
             Stdout::write_pieces(&kubernetes_stream(&files, &header))?;
+            leave_to_exit((files, compilation));
             Ok(ExitCode::SUCCESS)
         }
         Some(dir) => {
@@ -77,6 +80,13 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
             drift(dir, &files, &scope)
         }
     }
+}
+
+/// The model and the output, written: left for the process's exit to take back at once (as
+/// [`crate::Afterwards::LeaveToExit`] does with the spec's tree) rather than freed string by
+/// string, since the command ends here.
+fn leave_to_exit<T>(done: T) {
+    std::mem::forget(done);
 }
 
 fn internal(failure: crate::Failure) -> anyhow::Error {

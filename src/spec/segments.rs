@@ -10,9 +10,11 @@
 //! byte of text (half a gigabyte for 40,000 services); in segments that memory stays small
 //! and is reused, and the cores share the work.
 //!
-//! Where the cut is safe: the lexer (the parser's own) finds every table header, outside
-//! strings, comments and multi-line arrays. A segment is a run of whole blocks (a header and
-//! its keys). Runs of `[services.<name>…]` blocks may share the top-level key `services`, as
+//! Where the cut is safe: a table header starts a line, so the lines that read as headers are
+//! where the text may be cut. Such a line inside a multi-line string or array is not a header,
+//! but a cut there leaves the segment that opens the string or array unclosed at its end, so
+//! that segment does not parse, and the whole text is parsed at once: a cut is only taken
+//! where every segment parses. A segment is a run of whole blocks (a header and its keys). Runs of `[services.<name>…]` blocks may share the top-level key `services`, as
 //! long as each service's blocks are in one segment; any other top-level key belongs to one
 //! segment only. Then no segment can change what another defines, so parsing them apart
 //! gives what parsing them together gives.
@@ -21,10 +23,10 @@ use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-use toml_parser::lexer::{Token, TokenKind};
 
-/// Below this size one parse is as fast, and its memory is small anyway.
-const SEGMENTED_FROM: usize = 1 << 20;
+/// Below this size (a spec of a hundred services or so) one parse takes a few milliseconds on
+/// one core: cutting it is not worth starting threads.
+const SEGMENTED_FROM: usize = 1 << 16;
 /// Segments per core: enough that the cores finish together.
 const SEGMENTS_PER_CORE: usize = 8;
 
@@ -49,7 +51,7 @@ fn segment_bytes(len: usize) -> usize {
 /// The tree from segments of about `segment_bytes` each; `None` when the text cannot be cut
 /// safely or a segment does not parse.
 pub fn parse_segmented(text: &str, segment_bytes: usize) -> Option<Tree<'_>> {
-    let segments = segments(&blocks(text)?, text.len(), segment_bytes)?;
+    let segments = segments(&blocks(text), text.len(), segment_bytes)?;
     let parsed = crate::parallel::map(&segments, |segment| {
         let (tree, errors) = DeTable::parse_recoverable(&text[segment.range.clone()]);
         errors.is_empty().then(|| shifted_table(tree, segment.range.start))
@@ -71,69 +73,87 @@ struct Segment {
     services: bool,
 }
 
-/// Every block of the text, in order; `None` when the brackets do not balance.
-fn blocks(text: &str) -> Option<Vec<Block<'_>>> {
+/// Every block of the text, in order: a block starts at each line that reads as a table
+/// header. A line inside a multi-line string or array can read as one too; a cut there is
+/// harmless (see the module's guarantee): the segment that opens the string or array ends
+/// with it unclosed, fails to parse, and the whole text is parsed at once.
+fn blocks(text: &str) -> Vec<Block<'_>> {
     let mut blocks = vec![Block {
         start: 0,
         service: None,
     }];
-    let mut tokens = toml_parser::Source::new(text).lex();
-    let mut depth = 0usize;
-    let mut line_start = Some(0);
-    while let Some(token) = tokens.next() {
-        match token.kind() {
-            TokenKind::LeftSquareBracket if depth == 0 && line_start.is_some() => {
-                let start = line_start.take()?;
-                let service = match header(text, &mut tokens)? {
-                    Header::Service(name) => Some(name),
-                    Header::Other => None,
-                };
-                blocks.push(Block { start, service });
-            }
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth = depth.checked_sub(1)?,
-            TokenKind::Newline => line_start = Some(token.span().end()),
-            TokenKind::Whitespace | TokenKind::Comment => {}
-            TokenKind::Eof => break,
-            _ => line_start = None,
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1));
+    for start in line_starts {
+        let line = text[start..].trim_start_matches([' ', '\t']);
+        if !line.starts_with('[') {
+            continue;
+        }
+        if let Some(header) = header(&line[..line.find('\n').unwrap_or(line.len())]) {
+            let service = match header {
+                Header::Service(name) => Some(name),
+                Header::Other => None,
+            };
+            blocks.push(Block { start, service });
         }
     }
-    (depth == 0).then_some(blocks)
+    blocks
 }
 
 /// What a table header opens.
+#[derive(Debug, PartialEq, Eq)]
 enum Header<'a> {
     /// `[services.<name>]` or `[services.<name>.<…>]`, written with bare keys.
     Service(&'a str),
     Other,
 }
 
-/// Reads a header after its `[` up to its `]`; `None` when the header never closes.
-fn header<'a>(text: &'a str, tokens: &mut impl Iterator<Item = Token>) -> Option<Header<'a>> {
-    let mut parts = Vec::new();
-    let mut plain = true;
-    let mut inner_brackets = 0usize;
-    for token in tokens.by_ref() {
-        match token.kind() {
-            // `[[…]]`: an array of tables, an ordinary block.
-            TokenKind::LeftSquareBracket => {
-                plain = false;
-                inner_brackets += 1;
-            }
-            TokenKind::RightSquareBracket if inner_brackets > 0 => inner_brackets -= 1,
-            TokenKind::RightSquareBracket => {
-                return Some(match parts.as_slice() {
-                    ["services", ".", name, rest @ ..] if plain && rest.first().is_none_or(|dot| *dot == ".") => {
-                        Header::Service(name)
-                    }
-                    _ => Header::Other,
-                });
-            }
-            TokenKind::Atom | TokenKind::Dot => parts.push(&text[token.span().start()..token.span().end()]),
-            TokenKind::Whitespace => {}
-            // Quoted keys, or a broken header: an ordinary block (or a parse error).
-            TokenKind::Newline | TokenKind::Eof => return None,
-            _ => plain = false,
+/// The header a line holds (from its first `[`); `None` when the line is not one: keys
+/// (bare or quoted) joined by dots between `[` and `]` or `[[` and `]]`, then at most a
+/// comment.
+fn header(line: &str) -> Option<Header<'_>> {
+    let (brackets, mut rest) = match line.strip_prefix("[[") {
+        Some(rest) => (2, rest),
+        None => (1, line.strip_prefix('[')?),
+    };
+    let mut keys = Vec::new();
+    let mut plain = brackets == 1;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t']);
+        let (key, after, bare) = key(rest)?;
+        keys.push(key);
+        plain &= bare;
+        rest = after.trim_start_matches([' ', '\t']);
+        match rest.strip_prefix('.') {
+            Some(after) => rest = after,
+            None => break,
+        }
+    }
+    rest = rest.strip_prefix(&"]]"[..brackets])?.trim_start_matches([' ', '\t']);
+    if !(rest.is_empty() || rest == "\r" || rest.starts_with('#')) {
+        return None;
+    }
+    Some(match keys.as_slice() {
+        ["services", name, ..] if plain => Header::Service(name),
+        _ => Header::Other,
+    })
+}
+
+/// A key at the start of `text`: the key, the text after it, and whether it is bare.
+fn key(text: &str) -> Option<(&str, &str, bool)> {
+    let bare_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(text.len());
+    if bare_end > 0 {
+        return Some((&text[..bare_end], &text[bare_end..], true));
+    }
+    let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quote == '"' => escaped = true,
+            _ if c == quote => return Some((&text[..=at], &text[at + 1..], false)),
+            _ => {}
         }
     }
     None

@@ -44,7 +44,7 @@ fn a_spec_cut_anywhere_between_services_parses_as_a_whole() {
             "cut every {segment_bytes} bytes"
         );
     }
-    let segments = segments(&blocks(&text).unwrap(), text.len(), 1).unwrap();
+    let segments = segments(&blocks(&text), text.len(), 1).unwrap();
     assert!(
         segments.len() > 40,
         "one segment per service at least: {}",
@@ -68,17 +68,65 @@ fn every_example_parses_as_a_whole() {
 }
 
 #[test]
-fn headers_inside_strings_and_arrays_do_not_cut() {
+fn header_lines_inside_strings_and_arrays_never_change_the_tree() {
     let text = "[platform]\nname = \"x\"\nnote = \"\"\"\n[services.fake]\nimage = 1\n\"\"\"\n\
                 raw = '''\n[services.fake2]\n'''\n\n[services.real]\nlist = [\n[\"a\"],\n[2]\n]\n\
                 # [services.commented]\nimage = \"i\"\n";
-    let blocks = blocks(text).unwrap();
+    // The scan takes every line that reads as a header, those inside strings and arrays too.
     assert_eq!(
-        blocks.iter().map(|b| b.service).collect::<Vec<_>>(),
-        [None, None, Some("real")],
-        "{blocks:?}"
+        blocks(text).iter().map(|b| b.service).collect::<Vec<_>>(),
+        [None, None, Some("fake"), Some("fake2"), Some("real"), None],
     );
-    assert!(same_as_one_parse(text, 1));
+    // A cut inside a string or array leaves a segment unclosed: the text is parsed at once.
+    assert!(parse_segmented(text, 1).is_none());
+    // Services with header lines inside their strings and arrays: the cuts that fall inside
+    // are declined, the others may be taken; the tree is one parse's either way.
+    let mut tricky = String::new();
+    for i in 0..30 {
+        let _ = write!(
+            tricky,
+            "[services.s{i}]\nnote = \"\"\"\n[services.s{i}x]\n\"\"\"\nraw = '''\n  [jobs.j{i}] # no\n'''\n\
+             args = [\n[\"s{i}y\"]\n]\nenv = {{ A = \"[services.z]\" }}\n\n"
+        );
+    }
+    let text = format!("[platform]\nname = \"x\"\n\n{tricky}");
+    for segment_bytes in [1, 50, 200, 1000] {
+        same_as_one_parse(&text, segment_bytes);
+    }
+    // Service headers inside a service's strings keep it in the services' run: the cut
+    // before the services is taken.
+    let without_other_headers = text.replace("  [jobs.", "  jobs.").replace("\n[\"s", "\n[0, \"s");
+    assert!(same_as_one_parse(&without_other_headers, text.len()));
+    let padded = format!("{}{text}", "#\n".repeat(SEGMENTED_FROM / 2));
+    let (tree, errors) = parse(&padded);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        format!("{tree:?}"),
+        format!("{:?}", DeTable::parse_recoverable(&padded).0)
+    );
+}
+
+#[test]
+fn header_lines_are_read_as_toml_reads_them() {
+    for (line, read) in [
+        ("[services.a]", Some(Header::Service("a"))),
+        ("[ services . a-1 . probes ] # comment", Some(Header::Service("a-1"))),
+        ("[services.a]\r", Some(Header::Service("a"))),
+        ("[services.\"a\"]", Some(Header::Other)),
+        ("[[services.a.sidecars]]", Some(Header::Other)),
+        ("[environments.\"prod \\\" x\".tiers]", Some(Header::Other)),
+        ("['a.b'.c]", Some(Header::Other)),
+        ("[services]", Some(Header::Other)),
+        ("[\"a\"],", None),
+        ("[services.a] = 1", None),
+        ("[services.a", None),
+        ("[services..a]", None),
+        ("[]", None),
+        ("[\"open]", None),
+        ("[[services.a]", None),
+    ] {
+        assert_eq!(header(line), read, "{line}");
+    }
 }
 
 #[test]

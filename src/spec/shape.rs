@@ -22,7 +22,7 @@ pub struct Shape {
 
 pub fn check(schema: &Schema, root: &toml::Spanned<DeTable<'_>>) -> Shape {
     let mut walker = Walker::new(schema);
-    walker.table(schema, root.get_ref(), 0..0, "");
+    walker.table(schema, root.get_ref(), 0..0, Path::Root);
     Shape {
         problems: walker.problems,
         rejected_keys: walker.rejected_keys,
@@ -57,6 +57,32 @@ fn prune_value(value: &mut DeValue<'_>, rejected: &[Span]) {
     }
 }
 
+/// Where a value sits (`services.web.probes`, `uses[1]`), as the chain of keys the walk took
+/// to it: written out only when a problem is reported there.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root,
+    Key(&'p Path<'p>, &'p str),
+    Item(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    fn is_root(&self) -> bool {
+        matches!(self, Path::Root)
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Item(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
 /// From this many keys, a table's entries are checked in parallel (the services of a large spec).
 const PARALLEL_FROM: usize = 4096;
 
@@ -64,6 +90,9 @@ struct Walker<'s> {
     root: &'s Schema,
     problems: Vec<Diagnostic>,
     rejected_keys: Vec<Span>,
+    /// The alternatives of each schema met so far, by address: the walk meets the same few
+    /// schemas once per service.
+    branches: std::collections::HashMap<*const Schema, std::rc::Rc<[&'s Schema]>>,
 }
 
 /// What a table's schema says of its keys: the known ones, and what any other key may be.
@@ -88,34 +117,26 @@ impl<'s> Walker<'s> {
             root,
             problems: Vec::new(),
             rejected_keys: Vec::new(),
+            branches: std::collections::HashMap::new(),
         }
     }
 
     fn resolve(&self, schema: &'s Schema) -> &'s Schema {
-        let target = schema
-            .get("$ref")
-            .and_then(Schema::as_str)
-            .and_then(|reference| reference.strip_prefix("#/$defs/"))
-            .and_then(|name| self.root.get("$defs")?.get(name));
-        target.map_or(schema, |found| self.resolve(found))
+        resolve(self.root, schema)
     }
 
     /// The alternatives a value may take (`anyOf`/`oneOf` flattened, `$ref`s followed).
-    fn branches(&self, schema: &'s Schema) -> Vec<&'s Schema> {
-        let schema = self.resolve(schema);
-        let alternatives = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Schema::as_array);
-        match alternatives {
-            Some(list) => list.iter().flat_map(|branch| self.branches(branch)).collect(),
-            None => vec![schema],
-        }
+    fn branches(&mut self, schema: &'s Schema) -> std::rc::Rc<[&'s Schema]> {
+        let root = self.root;
+        self.branches
+            .entry(std::ptr::from_ref(schema))
+            .or_insert_with(|| alternatives(root, schema).into())
+            .clone()
     }
 
     /// Checks one value; `key` is the span of the key that holds it (for an array item, the
     /// array's key).
-    fn value(&mut self, schema: &'s Schema, value: &toml::Spanned<DeValue<'_>>, path: &str, key: &Span) {
+    fn value(&mut self, schema: &'s Schema, value: &toml::Spanned<DeValue<'_>>, path: Path<'_>, key: &Span) {
         let branches = self.branches(schema);
         let kind = kind_of(value.get_ref());
         let Some(branch) = branches.iter().copied().find(|branch| accepts(branch, kind)) else {
@@ -143,7 +164,7 @@ impl<'s> Walker<'s> {
             DeValue::Array(items) => {
                 if let Some(item_schema) = branch.get("items") {
                     for (index, item) in items.iter().enumerate() {
-                        self.value(item_schema, item, &format!("{path}[{index}]"), key);
+                        self.value(item_schema, item, Path::Item(&path, index), key);
                     }
                 }
             }
@@ -155,7 +176,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Whether `text` is allowed by the schema's enumeration (if it has one).
-    fn enumeration(&mut self, schema: &Schema, text: &str, span: Span, path: &str) -> bool {
+    fn enumeration(&mut self, schema: &Schema, text: &str, span: Span, path: Path<'_>) -> bool {
         let Some(allowed) = schema.get("enum").and_then(Schema::as_array) else {
             return true;
         };
@@ -172,7 +193,7 @@ impl<'s> Walker<'s> {
         true
     }
 
-    fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: &str) {
+    fn table(&mut self, schema: &'s Schema, table: &DeTable<'_>, span: Span, path: Path<'_>) {
         let schema = self.resolve(schema);
         let keys = Keys::of(schema);
         if table.len() >= PARALLEL_FROM {
@@ -206,35 +227,31 @@ impl<'s> Walker<'s> {
         keys: &Keys<'s>,
         key: &toml::Spanned<std::borrow::Cow<'_, str>>,
         value: &toml::Spanned<DeValue<'_>>,
-        path: &str,
+        path: Path<'_>,
     ) {
         let Keys { properties, additional } = *keys;
-        let key_path = if path.is_empty() {
-            key.get_ref().to_string()
-        } else {
-            format!("{path}.{}", key.get_ref())
-        };
+        let key_path = Path::Key(&path, key.get_ref());
         let property = properties.and_then(|known| known.get(key.get_ref().as_ref()));
         match (property, additional) {
-            (Some(property_schema), _) => self.value(property_schema, value, &key_path, &key.span()),
+            (Some(property_schema), _) => self.value(property_schema, value, key_path, &key.span()),
             (None, Some(Schema::Bool(false))) => {
                 self.unknown_key(key, properties, path);
                 self.rejected_keys.push(key.span());
             }
             (None, Some(value_schema)) if value_schema.is_object() => {
-                self.value(value_schema, value, &key_path, &key.span());
+                self.value(value_schema, value, key_path, &key.span());
             }
             (None, _) => {}
         }
     }
 
     /// Reports the keys the table's schema requires and the table lacks.
-    fn required(&mut self, schema: &'s Schema, keys: Keys<'s>, table: &DeTable<'_>, span: Span, path: &str) {
+    fn required(&mut self, schema: &'s Schema, keys: Keys<'s>, table: &DeTable<'_>, span: Span, path: Path<'_>) {
         let properties = keys.properties;
         for required in schema.get("required").and_then(Schema::as_array).into_iter().flatten() {
             let Some(name) = required.as_str() else { continue };
             if table.get(name).is_none() {
-                let place = if path.is_empty() {
+                let place = if path.is_root() {
                     "the spec".to_string()
                 } else {
                     format!("[{path}]")
@@ -262,12 +279,12 @@ impl<'s> Walker<'s> {
         &mut self,
         key: &toml::Spanned<std::borrow::Cow<'_, str>>,
         properties: Option<&serde_json::Map<String, Schema>>,
-        path: &str,
+        path: Path<'_>,
     ) {
         let known: Vec<&str> = properties
             .map(|p| p.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        let place = if path.is_empty() {
+        let place = if path.is_root() {
             "at the top level".to_string()
         } else {
             format!("in [{path}]")
@@ -282,6 +299,29 @@ impl<'s> Walker<'s> {
             )
             .with_help(help),
         );
+    }
+}
+
+/// `schema`, or the definition its `$ref` points at.
+fn resolve<'s>(root: &'s Schema, schema: &'s Schema) -> &'s Schema {
+    let target = schema
+        .get("$ref")
+        .and_then(Schema::as_str)
+        .and_then(|reference| reference.strip_prefix("#/$defs/"))
+        .and_then(|name| root.get("$defs")?.get(name));
+    target.map_or(schema, |found| resolve(root, found))
+}
+
+/// The alternatives a value may take (`anyOf`/`oneOf` flattened, `$ref`s followed).
+fn alternatives<'s>(root: &'s Schema, schema: &'s Schema) -> Vec<&'s Schema> {
+    let schema = resolve(root, schema);
+    let listed = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Schema::as_array);
+    match listed {
+        Some(list) => list.iter().flat_map(|branch| alternatives(root, branch)).collect(),
+        None => vec![schema],
     }
 }
 
@@ -313,8 +353,16 @@ fn types_of(schema: &Schema) -> Vec<&str> {
 }
 
 fn accepts(schema: &Schema, kind: &str) -> bool {
-    let types = types_of(schema);
-    types.is_empty() || types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
+    let takes = |type_name: &str| type_name == kind || (kind == "integer" && type_name == "number");
+    match schema.get("type") {
+        Some(Schema::String(type_name)) => takes(type_name),
+        Some(Schema::Array(listed)) => {
+            let mut type_names = listed.iter().filter_map(Schema::as_str).peekable();
+            type_names.peek().is_none() || type_names.any(takes)
+        }
+        _ if schema.get("enum").is_some() || schema.get("const").is_some() => takes("string"),
+        _ => true,
+    }
 }
 
 fn describe_expected(branches: &[&Schema]) -> String {
