@@ -83,8 +83,9 @@ impl std::fmt::Display for Path<'_> {
     }
 }
 
-/// From this many keys, a table's entries are checked in parallel (the services of a large spec).
-const PARALLEL_FROM: usize = 4096;
+/// From this many keys, a table's entries are checked in parallel, in runs of half as many (the
+/// services of a spec of a few hundred or more).
+const PARALLEL_FROM: usize = 256;
 
 struct Walker<'s> {
     root: &'s Schema,
@@ -197,7 +198,7 @@ impl<'s> Walker<'s> {
         let schema = self.resolve(schema);
         let keys = Keys::of(schema);
         if table.len() >= PARALLEL_FROM {
-            // Thousands of services: their entries are checked on every core, each run by its
+            // Hundreds of services: their entries are checked on every core, each run by its
             // own walker, and the findings joined in key order (as one walker finds them).
             let entries: Vec<_> = table.iter().collect();
             let runs: Vec<_> = entries.chunks(PARALLEL_FROM / 2).collect();
