@@ -36,7 +36,14 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
         color: options.color,
         stdout_busy: options.out.is_none(),
     };
-    let mut compilation = match report::compile(&spec, &options.envs)? {
+    // The stream holds all its output until it is verified, so the spec's tree may stay to the
+    // exit too; `-o` holds a folder or two at a time, so the tree is freed before rendering.
+    let afterwards = if options.out.is_none() {
+        crate::Afterwards::LeaveToExit
+    } else {
+        crate::Afterwards::Free
+    };
+    let mut compilation = match report::compile(&spec, &options.envs, afterwards)? {
         Ok(compilation) => compilation,
         Err(diagnostics) => {
             emit(&[(file, diagnostics)], sink)?;

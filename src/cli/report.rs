@@ -84,10 +84,13 @@ pub fn failed(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
 /// Compiles one spec; an internal failure is an error of platc, not of the spec. With
 /// `envs`, warnings are those of these environments only, and naming an environment the
 /// (valid) spec does not have is a usage error.
-/// The spec's tree and views are left to the exit (`build` compiles one spec per run).
-pub fn compile(spec: &Spec, envs: &[String]) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
-    let stages =
-        |text: &str, envs: &[String], dir: &Path| crate::compile_then(text, envs, dir, crate::Afterwards::LeaveToExit);
+/// `afterwards` says what becomes of the spec's tree and views once the model is built.
+pub fn compile(
+    spec: &Spec,
+    envs: &[String],
+    afterwards: crate::Afterwards,
+) -> anyhow::Result<Result<Compilation, Vec<Diagnostic>>> {
+    let stages = |text: &str, envs: &[String], dir: &Path| crate::compile_then(text, envs, dir, afterwards);
     run_stages(spec, envs, stages, |compilation| {
         compilation
             .platform

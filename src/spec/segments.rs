@@ -2,22 +2,32 @@
 //! runs that cannot affect each other, each run is parsed alone, and the trees are joined.
 //!
 //! Guarantee: the result is the tree one parse of the whole text gives — the same keys,
-//! values and spans. Where that cannot be shown from the cut alone (a syntax error in a
-//! segment, two segments with the same top-level key, a service whose tables are not in one
-//! run), the whole text is parsed at once instead, so errors are always the parser's own.
+//! values and spans (not the flags `toml` keeps on how a table was written — implicit, dotted,
+//! inline — which nothing reads). Where that cannot be shown from the cut alone (a segment
+//! that does not parse, two segments with the same top-level key, a service whose tables are
+//! not in one run), the whole text is parsed at once instead, so errors are always the
+//! parser's own.
 //!
 //! Why: the TOML parser holds every token and event of its input at once, about 40 bytes per
 //! byte of text (half a gigabyte for 40,000 services); in segments that memory stays small
 //! and is reused, and the cores share the work.
 //!
-//! Where the cut is safe: a table header starts a line, so the lines that read as headers are
-//! where the text may be cut. Such a line inside a multi-line string or array is not a header,
-//! but a cut there leaves the segment that opens the string or array unclosed at its end, so
-//! that segment does not parse, and the whole text is parsed at once: a cut is only taken
-//! where every segment parses. A segment is a run of whole blocks (a header and its keys). Runs of `[services.<name>…]` blocks may share the top-level key `services`, as
-//! long as each service's blocks are in one segment; any other top-level key belongs to one
-//! segment only. Then no segment can change what another defines, so parsing them apart
-//! gives what parsing them together gives.
+//! Where the cut is safe. A table header starts a line, so the text is cut only at the start
+//! of a line that reads as a header; a segment is a run of whole blocks (such a line and the
+//! lines under it). Such a line may lie inside a multi-line string, array or inline table,
+//! where it is no header; a cut there is refused, because:
+//! - the lexer reads a segment as it reads the same bytes in the whole text, as long as the
+//!   segment starts where the whole text starts a line outside any string or bracket: the
+//!   first segment starts at 0, and each next one at a cut;
+//! - so at the first cut that falls inside a string or bracket, the segment before it ends
+//!   with that string or bracket unclosed, which the parser always reports as an error (an
+//!   unterminated multi-line string, an unclosed array or inline table);
+//! - and a segment with an error sends the whole text to one parse.
+//!
+//! When every segment parses, each one's tree is what the whole parse builds from those
+//! lines, provided no segment can change what another defines: runs of `[services.<name>…]`
+//! blocks may share the top-level key `services`, as long as each service's blocks are in
+//! one segment; any other top-level key belongs to one segment only (`join` checks both).
 
 use std::ops::Range;
 
@@ -107,9 +117,11 @@ enum Header<'a> {
     Other,
 }
 
-/// The header a line holds (from its first `[`); `None` when the line is not one: keys
-/// (bare or quoted) joined by dots between `[` and `]` or `[[` and `]]`, then at most a
-/// comment.
+/// The header a line holds, where a block may start: keys (bare or quoted) joined by dots
+/// between `[` and `]` or `[[` and `]]`, then at most a comment, the first key bare and
+/// starting with a letter as the spec's top-level keys do (so that lines such as `["sh"]` or
+/// `[3]` inside a multi-line array are not taken for headers). `None` otherwise: the line
+/// stays in the block above, which is always safe (`join` sees every key a segment defines).
 fn header(line: &str) -> Option<Header<'_>> {
     let (brackets, mut rest) = match line.strip_prefix("[[") {
         Some(rest) => (2, rest),
@@ -130,6 +142,9 @@ fn header(line: &str) -> Option<Header<'_>> {
     }
     rest = rest.strip_prefix(&"]]"[..brackets])?.trim_start_matches([' ', '\t']);
     if !(rest.is_empty() || rest == "\r" || rest.starts_with('#')) {
+        return None;
+    }
+    if !keys[0].starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
     Some(match keys.as_slice() {

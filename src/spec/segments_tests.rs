@@ -72,15 +72,25 @@ fn header_lines_inside_strings_and_arrays_never_change_the_tree() {
     let text = "[platform]\nname = \"x\"\nnote = \"\"\"\n[services.fake]\nimage = 1\n\"\"\"\n\
                 raw = '''\n[services.fake2]\n'''\n\n[services.real]\nlist = [\n[\"a\"],\n[2]\n]\n\
                 # [services.commented]\nimage = \"i\"\n";
-    // The scan takes every line that reads as a header, those inside strings and arrays too.
+    // The scan takes the lines that read as headers, those inside strings too; `["a"],` and
+    // `[2]` (a quoted or numeric first key) are not taken.
     assert_eq!(
         blocks(text).iter().map(|b| b.service).collect::<Vec<_>>(),
-        [None, None, Some("fake"), Some("fake2"), Some("real"), None],
+        [None, None, Some("fake"), Some("fake2"), Some("real")],
     );
-    // A cut inside a string or array leaves a segment unclosed: the text is parsed at once.
+    // A cut inside a string leaves a segment unclosed: the text is parsed at once.
     assert!(parse_segmented(text, 1).is_none());
-    // Services with header lines inside their strings and arrays: the cuts that fall inside
-    // are declined, the others may be taken; the tree is one parse's either way.
+    // The same inside a multi-line inline table (TOML 1.1) and after a line-ending backslash.
+    for text in [
+        "[services.a]\nenv = {\n  A = \"\"\"\n[services.z]\n\"\"\"\n}\n[services.b]\nimage = \"i\"\n",
+        "[services.a]\nnote = \"\"\"abc \\\n[services.y]\n\"\"\"\n[services.b]\nimage = \"i\"\n",
+    ] {
+        assert!(DeTable::parse_recoverable(text).1.is_empty(), "valid:\n{text}");
+        assert!(parse_segmented(text, 1).is_none(), "refused:\n{text}");
+        assert!(same_as_one_parse(text, text.len()), "no cut inside, taken:\n{text}");
+    }
+    // Services with header lines inside their strings: every cut falls inside one at some
+    // size, and is refused; the tree is one parse's either way.
     let mut tricky = String::new();
     for i in 0..30 {
         let _ = write!(
@@ -91,12 +101,11 @@ fn header_lines_inside_strings_and_arrays_never_change_the_tree() {
     }
     let text = format!("[platform]\nname = \"x\"\n\n{tricky}");
     for segment_bytes in [1, 50, 200, 1000] {
-        same_as_one_parse(&text, segment_bytes);
+        assert!(
+            !same_as_one_parse(&text, segment_bytes),
+            "cut every {segment_bytes} bytes"
+        );
     }
-    // Service headers inside a service's strings keep it in the services' run: the cut
-    // before the services is taken.
-    let without_other_headers = text.replace("  [jobs.", "  jobs.").replace("\n[\"s", "\n[0, \"s");
-    assert!(same_as_one_parse(&without_other_headers, text.len()));
     let padded = format!("{}{text}", "#\n".repeat(SEGMENTED_FROM / 2));
     let (tree, errors) = parse(&padded);
     assert!(errors.is_empty(), "{errors:?}");
@@ -104,6 +113,19 @@ fn header_lines_inside_strings_and_arrays_never_change_the_tree() {
         format!("{tree:?}"),
         format!("{:?}", DeTable::parse_recoverable(&padded).0)
     );
+    // Header lines that are not taken (`[3]` and `["s0y"]` in arrays, a line with more after
+    // the `]` in a string) do not stop the cuts between services.
+    let mut plain = String::new();
+    for i in 0..30 {
+        let _ = write!(
+            plain,
+            "[services.s{i}]\nargs = [\n[\"s{i}y\"]\n]\nports = [\n[3]\n]\n\
+             note = \"\"\"\n[services.s{i}x] = 1\n\"\"\"\n\n"
+        );
+    }
+    let text = format!("[platform]\nname = \"x\"\n\n{plain}");
+    assert!(same_as_one_parse(&text, 1), "a cut before every service");
+    assert_eq!(segments(&blocks(&text), text.len(), 1).unwrap().len(), 31);
 }
 
 #[test]
@@ -115,7 +137,9 @@ fn header_lines_are_read_as_toml_reads_them() {
         ("[services.\"a\"]", Some(Header::Other)),
         ("[[services.a.sidecars]]", Some(Header::Other)),
         ("[environments.\"prod \\\" x\".tiers]", Some(Header::Other)),
-        ("['a.b'.c]", Some(Header::Other)),
+        ("['a.b'.c]", None),
+        ("[\"sh\"]", None),
+        ("[3]", None),
         ("[services]", Some(Header::Other)),
         ("[\"a\"],", None),
         ("[services.a] = 1", None),
