@@ -12,39 +12,65 @@
 /// No Kubernetes or Prometheus field, label, annotation or data key can be `#`.
 pub(crate) const COMMENT: &str = "#";
 
-/// One JSON value, mappings in the order their keys were written.
+use std::borrow::Cow;
+
+/// One JSON value, mappings in the order their keys were written. Keys and strings borrow
+/// the text they were read from, unless they held an escape.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
+pub(crate) enum Node<'a> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<(String, Node)>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-impl From<serde_json::Value> for Node {
-    fn from(value: serde_json::Value) -> Node {
+impl From<serde_json::Value> for Node<'static> {
+    fn from(value: serde_json::Value) -> Node<'static> {
         use serde_json::Value;
         match value {
             Value::Null => Node::Null,
             Value::Bool(flag) => Node::Bool(flag),
             Value::Number(number) => Node::Number(number),
-            Value::String(text) => Node::String(text),
+            Value::String(text) => Node::String(Cow::Owned(text)),
             Value::Array(items) => Node::Array(items.into_iter().map(Node::from).collect()),
-            Value::Object(entries) => Node::Object(entries.into_iter().map(|(k, v)| (k, Node::from(v))).collect()),
+            Value::Object(entries) => Node::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), Node::from(v)))
+                    .collect(),
+            ),
         }
     }
 }
 
-impl Node {
+impl Node<'_> {
     /// The string at `key` of a mapping.
     pub(crate) fn string(&self, key: &str) -> Option<&str> {
         let Node::Object(entries) = self else { return None };
         entries.iter().find_map(|(k, v)| match v {
-            Node::String(text) if k == key => Some(text.as_str()),
+            Node::String(text) if k == key => Some(text.as_ref()),
             _ => None,
         })
+    }
+
+    /// The same value, owning its strings: free of the text it was read from.
+    pub(crate) fn into_owned(self) -> Node<'static> {
+        let owned = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        match self {
+            Node::Null => Node::Null,
+            Node::Bool(flag) => Node::Bool(flag),
+            Node::Number(number) => Node::Number(number),
+            Node::String(text) => Node::String(owned(text)),
+            Node::Array(items) => Node::Array(items.into_iter().map(Node::into_owned).collect()),
+            Node::Object(entries) => Node::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (owned(key), value.into_owned()))
+                    .collect(),
+            ),
+        }
     }
 
     /// The value a YAML parser reads back: comments dropped, mappings as `serde_json` maps.
@@ -55,13 +81,13 @@ impl Node {
             Node::Null => Value::Null,
             Node::Bool(flag) => Value::Bool(*flag),
             Node::Number(number) => Value::Number(number.clone()),
-            Node::String(text) => Value::String(text.clone()),
+            Node::String(text) => Value::String(text.to_string()),
             Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             Node::Object(entries) => Value::Object(
                 entries
                     .iter()
                     .filter(|(key, _)| key != COMMENT)
-                    .map(|(key, value)| (key.clone(), value.to_value()))
+                    .map(|(key, value)| (key.to_string(), value.to_value()))
                     .collect(),
             ),
         }
@@ -69,7 +95,7 @@ impl Node {
 }
 
 /// Every object of a rendered JSON text, in order.
-pub(crate) fn parse(text: &str) -> Result<Vec<Node>, String> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Node<'_>>, String> {
     let mut reader = Reader { text, at: 0 };
     let mut nodes = Vec::new();
     while reader.skip_whitespace().is_some() {
@@ -101,7 +127,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// Skips JSON whitespace; the byte after it, if any.
     fn skip_whitespace(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
@@ -114,7 +140,7 @@ impl Reader<'_> {
         None
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, String> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, String> {
         if depth > DEPTH_LIMIT {
             return Err("nested too deep".to_string());
         }
@@ -132,9 +158,9 @@ impl Reader<'_> {
     }
 
     /// `{`, then entries each followed by `,` (or by the closing `}` for the last), `}`.
-    fn object(&mut self, depth: usize) -> Result<Node, String> {
+    fn object(&mut self, depth: usize) -> Result<Node<'a>, String> {
         self.at += 1;
-        let mut entries: Vec<(String, Node)> = Vec::new();
+        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
         loop {
             match self.skip_whitespace() {
                 Some(b'}') => break,
@@ -160,7 +186,7 @@ impl Reader<'_> {
     }
 
     /// `[`, then values each followed by `,` (or by the closing `]` for the last), `]`.
-    fn array(&mut self, depth: usize) -> Result<Node, String> {
+    fn array(&mut self, depth: usize) -> Result<Node<'a>, String> {
         self.at += 1;
         let mut items = Vec::new();
         loop {
@@ -191,7 +217,8 @@ impl Reader<'_> {
 
     /// The string whose opening quote is at `self.at`. One pass finds its end (strings are
     /// short: a plain loop beats a vectorized search here) and any raw control character.
-    fn string(&mut self) -> Result<String, String> {
+    /// Without an escape it is borrowed from the text.
+    fn string(&mut self) -> Result<Cow<'a, str>, String> {
         let bytes = self.text.as_bytes();
         let start = self.at;
         let mut end = start + 1;
@@ -215,15 +242,17 @@ impl Reader<'_> {
         }
         self.at = end + 1;
         // Both ends are ASCII quotes, so these are character boundaries.
-        let quoted = &self.text[start..=end];
+        let quoted: &'a str = &self.text[start..=end];
         if escaped {
-            serde_json::from_str(quoted).map_err(|e| without_position(&e))
+            serde_json::from_str(quoted)
+                .map(Cow::Owned)
+                .map_err(|e| without_position(&e))
         } else {
-            Ok(quoted[1..quoted.len() - 1].to_string())
+            Ok(Cow::Borrowed(&quoted[1..quoted.len() - 1]))
         }
     }
 
-    fn word(&mut self, word: &str, node: Node) -> Result<Node, String> {
+    fn word(&mut self, word: &str, node: Node<'a>) -> Result<Node<'a>, String> {
         if self.text[self.at..].starts_with(word) {
             self.at += word.len();
             Ok(node)
@@ -233,7 +262,7 @@ impl Reader<'_> {
     }
 
     /// A number's text (the bytes JSON numbers are made of), read by `serde_json`.
-    fn number(&mut self) -> Result<Node, String> {
+    fn number(&mut self) -> Result<Node<'a>, String> {
         let bytes = self.text.as_bytes();
         let start = self.at;
         while bytes
@@ -302,7 +331,7 @@ mod tests {
         let Node::Object(entries) = &nodes[0] else {
             panic!("{nodes:?}")
         };
-        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(keys, ["kind", "apiVersion", "b", "a"]);
     }
 

@@ -4,7 +4,9 @@
 //! strict: a field the type skips (one it does not know) is an error, and every error names
 //! the path of keys to its value.
 
-use serde::de::value::MapAccessDeserializer;
+use std::borrow::Cow;
+
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::json::{COMMENT, Node};
@@ -53,7 +55,7 @@ impl serde::de::Error for ReadError {
     }
 }
 
-impl<'de> Deserializer<'de> for Node {
+impl<'de> Deserializer<'de> for Node<'de> {
     type Error = ReadError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
@@ -61,7 +63,8 @@ impl<'de> Deserializer<'de> for Node {
             Node::Null => visitor.visit_unit(),
             Node::Bool(flag) => visitor.visit_bool(flag),
             Node::Number(number) => number.deserialize_any(visitor).map_err(ReadError::custom),
-            Node::String(text) => visitor.visit_string(text),
+            Node::String(Cow::Borrowed(text)) => visitor.visit_borrowed_str(text),
+            Node::String(Cow::Owned(text)) => visitor.visit_string(text),
             Node::Array(items) => {
                 let mut items = Items {
                     items: items.into_iter(),
@@ -119,21 +122,21 @@ impl<'de> Deserializer<'de> for Node {
     }
 }
 
-impl IntoDeserializer<'_, ReadError> for Node {
-    type Deserializer = Node;
+impl<'de> IntoDeserializer<'de, ReadError> for Node<'de> {
+    type Deserializer = Node<'de>;
 
-    fn into_deserializer(self) -> Node {
+    fn into_deserializer(self) -> Node<'de> {
         self
     }
 }
 
 /// A list's items, read one after the other; an error in one names its index.
-struct Items {
-    items: std::vec::IntoIter<Node>,
+struct Items<'de> {
+    items: std::vec::IntoIter<Node<'de>>,
     index: usize,
 }
 
-impl Items {
+impl Items<'_> {
     /// Fails if the type stopped reading before the last item.
     fn end(self) -> Result<(), ReadError> {
         match self.items.len() {
@@ -143,7 +146,7 @@ impl Items {
     }
 }
 
-impl<'de> SeqAccess<'de> for Items {
+impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = ReadError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, ReadError> {
@@ -164,17 +167,17 @@ impl<'de> SeqAccess<'de> for Items {
 
 /// A mapping's entries but its comments, read one after the other. The key being read stays
 /// here (its deserializer borrows it), so that an error in its value can name it.
-struct Entries {
-    entries: std::vec::IntoIter<(String, Node)>,
-    key: String,
-    value: Option<Node>,
+struct Entries<'de> {
+    entries: std::vec::IntoIter<(Cow<'de, str>, Node<'de>)>,
+    key: Cow<'de, str>,
+    value: Option<Node<'de>>,
 }
 
-impl Entries {
-    fn new(entries: Vec<(String, Node)>) -> Self {
+impl<'de> Entries<'de> {
+    fn new(entries: Vec<(Cow<'de, str>, Node<'de>)>) -> Self {
         Entries {
             entries: entries.into_iter(),
-            key: String::new(),
+            key: Cow::Borrowed(""),
             value: None,
         }
     }
@@ -188,17 +191,22 @@ impl Entries {
     }
 }
 
-impl<'de> MapAccess<'de> for Entries {
+impl<'de> MapAccess<'de> for Entries<'de> {
     type Error = ReadError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ReadError> {
         let Some((key, value)) = self.entries.find(|(key, _)| key != COMMENT) else {
             return Ok(None);
         };
-        self.key = key;
         self.value = Some(value);
-        let key: &str = &self.key;
-        seed.deserialize(key.into_deserializer()).map(Some)
+        self.key = key;
+        match &self.key {
+            Cow::Borrowed(key) => {
+                let key: &'de str = key;
+                seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+            }
+            Cow::Owned(key) => seed.deserialize(key.as_str().into_deserializer()).map(Some),
+        }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {

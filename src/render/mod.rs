@@ -227,9 +227,10 @@ pub(crate) fn render_json(
     env: &minijinja::Environment<'static>,
     name: &str,
     context: impl serde::Serialize,
-) -> Result<Vec<json::Node>, RenderError> {
+) -> Result<Vec<json::Node<'static>>, RenderError> {
     let json = env
         .get_template(name)?
         .render(minijinja::Value::from(minijinja::value::Serde(&context)))?;
-    json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))
+    let nodes = json::parse(&json).map_err(|e| RenderError(format!("{name} does not parse back: {e}")))?;
+    Ok(nodes.into_iter().map(json::Node::into_owned).collect())
 }

@@ -6,6 +6,8 @@
 //! entries of a rendered template (`"#": text`) become `#` lines where they stand.
 //! The same values give the same bytes.
 
+use std::borrow::Cow;
+
 use super::json::{COMMENT, Node};
 use super::templates::{block_safe, write_json_string, write_yaml_scalar};
 
@@ -38,7 +40,7 @@ pub(crate) fn documents(nodes: &[Node]) -> String {
 
 /// The entries of a mapping whose keys stand at `indent`; with `inline`, the first key goes
 /// on the current line (after a sequence's `- `).
-fn write_entries(out: &mut String, entries: &[(String, Node)], indent: usize, mut inline: bool) {
+fn write_entries(out: &mut String, entries: &[(Cow<'_, str>, Node<'_>)], indent: usize, mut inline: bool) {
     for (key, value) in entries {
         if key == COMMENT {
             comment(out, value, indent);

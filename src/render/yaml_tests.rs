@@ -153,10 +153,10 @@ fn string(random: &mut Random) -> String {
     (0..parts).map(|_| HOSTILE[random.below(HOSTILE.len())]).collect()
 }
 
-fn node(random: &mut Random, depth: usize) -> Node {
+fn node(random: &mut Random, depth: usize) -> Node<'static> {
     let choice = if depth == 0 { random.below(4) } else { random.below(7) };
     match choice {
-        0 => Node::String(string(random)),
+        0 => Node::String(string(random).into()),
         1 => Node::Number(serde_json::Number::from(
             i64::from(random.below(100_000) as u32) - 50_000,
         )),
@@ -166,7 +166,11 @@ fn node(random: &mut Random, depth: usize) -> Node {
             let mut keys: Vec<String> = (0..random.below(4)).map(|_| string(random)).collect();
             keys.sort();
             keys.dedup();
-            Node::Object(keys.into_iter().map(|key| (key, node(random, depth - 1))).collect())
+            Node::Object(
+                keys.into_iter()
+                    .map(|key| (key.into(), node(random, depth - 1)))
+                    .collect(),
+            )
         }
         _ => Node::Array((0..random.below(4)).map(|_| node(random, depth - 1)).collect()),
     }
@@ -177,7 +181,7 @@ fn any_value_with_hostile_strings_reads_back_as_itself() {
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for _ in 0..2000 {
         let entries = (0..=random.below(4))
-            .map(|index| (format!("k{index}"), node(&mut random, 3)))
+            .map(|index| (format!("k{index}").into(), node(&mut random, 3)))
             .collect();
         let document = Node::Object(entries);
         let text = documents(std::slice::from_ref(&document));

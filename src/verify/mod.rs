@@ -132,7 +132,7 @@ impl Strict for serde_json::Value {
 
 /// A rendered object's `Node` is strict itself (`render::json_de`): a skipped field is an
 /// error at its path, with no wrapper around every value read.
-impl Strict for Node {
+impl Strict for Node<'_> {
     fn read_strictly<T: serde::de::DeserializeOwned>(self) -> Result<T, String> {
         T::deserialize(self).map_err(|e| e.to_string())
     }

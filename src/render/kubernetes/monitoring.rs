@@ -17,6 +17,22 @@ use crate::model::{Environment, Platform};
 use crate::render::{RenderError, alertmanager, grafana, prometheus};
 
 #[derive(Serialize)]
+struct RuleView {
+    meta: Meta,
+    groups: Vec<prometheus::Group>,
+}
+
+#[derive(Serialize)]
+struct Monitors<'a> {
+    monitors: Vec<Monitor<'a>>,
+}
+
+#[derive(Serialize)]
+struct Dashboards {
+    dashboards: Vec<DashboardMap>,
+}
+
+#[derive(Serialize)]
 struct Monitor<'a> {
     meta: Meta,
     /// The port to scrape: `http`, or `metrics` when metrics have their own port.
@@ -42,10 +58,10 @@ pub(super) fn files(
     let rule = render_template(
         templates,
         "kubernetes/prometheus-rule.json.j2",
-        serde_json::json!({
-            "meta": Meta::new(platform, env, &platform.name, "monitoring"),
-            "groups": prometheus::groups(platform, env),
-        }),
+        RuleView {
+            meta: Meta::new(platform, env, &platform.name, "monitoring"),
+            groups: prometheus::groups(platform, env),
+        },
     )?;
     let mut files = vec![("monitoring/prometheus-rule.yaml".to_string(), rule)];
     let monitors: Vec<Monitor<'_>> = env
@@ -67,11 +83,7 @@ pub(super) fn files(
         })
         .collect();
     if !monitors.is_empty() {
-        let text = render_template(
-            templates,
-            "kubernetes/service-monitor.json.j2",
-            serde_json::json!({ "monitors": monitors }),
-        )?;
+        let text = render_template(templates, "kubernetes/service-monitor.json.j2", Monitors { monitors })?;
         files.push(("monitoring/service-monitors.yaml".to_string(), text));
     }
     let dashboards: Vec<DashboardMap> = grafana::dashboards(templates, platform, env)?
@@ -90,7 +102,7 @@ pub(super) fn files(
     let text = render_template(
         templates,
         "kubernetes/dashboard-configmap.json.j2",
-        serde_json::json!({ "dashboards": dashboards }),
+        Dashboards { dashboards },
     )?;
     files.push(("monitoring/dashboards.yaml".to_string(), text));
     let labels = Meta::new(platform, env, &format!("{}-alerting", platform.name), "monitoring").labels;
