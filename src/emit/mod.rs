@@ -29,7 +29,7 @@ pub fn kubernetes_stream<'a>(files: &'a [OutputFile], header: &'a str) -> Vec<&'
         .iter()
         .filter(|f| f.path.starts_with("kubernetes/") && !f.path.ends_with("/kustomization.yaml"))
         .collect();
-    documents.sort_by_key(|f| {
+    documents.sort_by_cached_key(|f| {
         let env_dir = f
             .path
             .rsplit_once('/')

@@ -96,7 +96,12 @@ impl Node<'_> {
 
 /// Every object of a rendered JSON text, in order.
 pub(crate) fn parse(text: &str) -> Result<Vec<Node<'_>>, String> {
-    let mut reader = Reader { text, at: 0 };
+    let mut reader = Reader {
+        text,
+        at: 0,
+        open_entries: Vec::new(),
+        open_items: Vec::new(),
+    };
     let mut nodes = Vec::new();
     while reader.skip_whitespace().is_some() {
         nodes.push(reader.value(0).map_err(|problem| reader.located(&problem))?);
@@ -125,6 +130,11 @@ const STRING_STOP: [bool; 256] = {
 struct Reader<'a> {
     text: &'a str,
     at: usize,
+    /// The entries of the mappings being read, innermost last; a mapping takes its own off
+    /// the end once closed, in one allocation of its exact size (no growing vector each).
+    open_entries: Vec<(Cow<'a, str>, Node<'a>)>,
+    /// The same for the items of the lists being read.
+    open_items: Vec<Node<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -160,7 +170,7 @@ impl<'a> Reader<'a> {
     /// `{`, then entries each followed by `,` (or by the closing `}` for the last), `}`.
     fn object(&mut self, depth: usize) -> Result<Node<'a>, String> {
         self.at += 1;
-        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        let first = self.open_entries.len();
         loop {
             match self.skip_whitespace() {
                 Some(b'}') => break,
@@ -168,7 +178,7 @@ impl<'a> Reader<'a> {
                 _ => return Err("expected a key or `}`".to_string()),
             }
             let key = self.string()?;
-            if key != COMMENT && entries.iter().any(|(seen, _)| *seen == key) {
+            if key != COMMENT && self.open_entries[first..].iter().any(|(seen, _)| *seen == key) {
                 return Err(format!("the key `{key}` appears twice in one mapping"));
             }
             if self.skip_whitespace() != Some(b':') {
@@ -176,30 +186,31 @@ impl<'a> Reader<'a> {
             }
             self.at += 1;
             let value = self.value(depth + 1)?;
-            entries.push((key, value));
+            self.open_entries.push((key, value));
             if self.closed_after_item(b'}')? {
                 break;
             }
         }
         self.at += 1;
-        Ok(Node::Object(entries))
+        Ok(Node::Object(self.open_entries.split_off(first)))
     }
 
     /// `[`, then values each followed by `,` (or by the closing `]` for the last), `]`.
     fn array(&mut self, depth: usize) -> Result<Node<'a>, String> {
         self.at += 1;
-        let mut items = Vec::new();
+        let first = self.open_items.len();
         loop {
             if self.skip_whitespace() == Some(b']') {
                 break;
             }
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.open_items.push(item);
             if self.closed_after_item(b']')? {
                 break;
             }
         }
         self.at += 1;
-        Ok(Node::Array(items))
+        Ok(Node::Array(self.open_items.split_off(first)))
     }
 
     /// After an entry or an item: `,` (passed over; the next one, or `close`, follows) or

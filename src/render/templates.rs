@@ -288,10 +288,23 @@ fn plain_safe(text: &str) -> bool {
     if first.is_ascii_digit() && !bytes.iter().any(|&byte| NOT_NUMERIC_BYTES[usize::from(byte)]) {
         return false;
     }
-    !(text.len() <= 5
-        && ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
-            .iter()
-            .any(|word| text.eq_ignore_ascii_case(word)))
+    !yaml11_word(bytes)
+}
+
+/// Whether `bytes` is one of YAML 1.1's boolean or null words, in any case (`Yes`, `OFF`):
+/// its length picks the words to compare with.
+fn yaml11_word(bytes: &[u8]) -> bool {
+    let mut lower = [0u8; 5];
+    let Some(word) = lower.get_mut(..bytes.len()) else {
+        return false;
+    };
+    for (to, from) in word.iter_mut().zip(bytes) {
+        *to = from.to_ascii_lowercase();
+    }
+    matches!(
+        &*word,
+        b"y" | b"n" | b"yes" | b"no" | b"on" | b"off" | b"true" | b"false" | b"null"
+    )
 }
 
 /// `block(indent)`: a multi-line string as a YAML literal block scalar (`|-`) whose lines are
