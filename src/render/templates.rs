@@ -1,7 +1,7 @@
 //! The templates, embedded in the binary, and the environment that renders them.
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::Value;
+use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior};
 
 /// (name, source) of every template under `templates/`.
@@ -199,6 +199,12 @@ fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Re
                 write_yaml_scalar(out, text).map_err(Error::from)
             }
         }
+        // An integer or a boolean is written as its JSON and its YAML (`8080`, `true`) without
+        // a JSON serialization into a new string for each (minijinja prints `True`).
+        None if value.is_integer() => write!(out, "{value}").map_err(Error::from),
+        None if value.kind() == ValueKind::Bool => out
+            .write_str(if value.is_true() { "true" } else { "false" })
+            .map_err(Error::from),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }

@@ -7,12 +7,17 @@ use serde::Serialize;
 
 use super::network::{self, Policy};
 use super::{Meta, SECRETS_DIR};
-use crate::model::{Disruption, Environment, Labels, Platform, Scaling, Select, Service, Spread};
+use crate::model::workload::{Migrate, NamedPort};
+use crate::model::{
+    Disruption, Environment, Labels, Platform, Resources, Scaling, Select, Service, Spread, Toleration,
+};
 
 #[derive(Serialize)]
 pub struct ServiceView<'a> {
     meta: Meta,
-    service: &'a Service,
+    service: ServiceFields<'a>,
+    /// Written whole (`"labels": {{ pod_labels }}`): never empty, it holds the selector.
+    #[serde(serialize_with = "json_text")]
     pod_labels: Labels,
     pod_annotations: Labels,
     /// Topology keys to spread replicas over (none for a single replica or `spread = "none"`).
@@ -37,6 +42,54 @@ pub struct ServiceView<'a> {
     rollout: Option<super::rollout::RolloutView>,
     /// `<svc>`, and a rollout's `<svc>-canary` or `<svc>-preview` (same selector and ports).
     services: Vec<Meta>,
+}
+
+/// The fields of the service that the template reads itself (`s.image`,
+/// `service.resources`); the rest reaches it worked out in the view's own fields (`env`,
+/// `probes`, `policy`…), so that minijinja converts only these for every service.
+#[derive(Serialize)]
+struct ServiceFields<'a> {
+    image: &'a str,
+    port: Option<u16>,
+    service_port: Option<u16>,
+    ports: &'a [NamedPort],
+    termination_grace_seconds: u64,
+    service_account_annotations: &'a Labels,
+    image_pull_secrets: &'a [String],
+    replicas: u32,
+    run_as_user: u32,
+    node_selector: &'a Labels,
+    tolerations: &'a [Toleration],
+    migrate: Option<&'a Migrate>,
+    command: Option<&'a [String]>,
+    args: Option<&'a [String]>,
+    resources: &'a Resources,
+}
+
+impl<'a> ServiceFields<'a> {
+    fn of(service: &'a Service) -> Self {
+        ServiceFields {
+            image: &service.image,
+            port: service.port,
+            service_port: service.service_port,
+            ports: &service.ports,
+            termination_grace_seconds: service.termination_grace_seconds,
+            service_account_annotations: &service.service_account_annotations,
+            image_pull_secrets: &service.image_pull_secrets,
+            replicas: service.replicas,
+            run_as_user: service.run_as_user,
+            node_selector: &service.node_selector,
+            tolerations: &service.tolerations,
+            migrate: service.migrate.as_ref(),
+            command: service.command.as_deref(),
+            args: service.args.as_deref(),
+            resources: &service.resources,
+        }
+    }
+}
+
+fn json_text<S: serde::Serializer>(labels: &Labels, serializer: S) -> Result<S::Ok, S::Error> {
+    crate::render::templates::JsonText(labels).serialize(serializer)
 }
 
 #[derive(Serialize)]
@@ -115,7 +168,7 @@ pub fn view<'a>(platform: &Platform, env: &Environment, service: &'a Service) ->
         rollout: super::rollout::view(platform, env, service),
         services: super::rollout::services(platform, env, service),
         meta,
-        service,
+        service: ServiceFields::of(service),
         pod_labels,
         pod_annotations,
     }
