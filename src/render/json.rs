@@ -2,7 +2,8 @@
 //!
 //! Templates write every entry with a trailing comma (`"name": {{ name }},`), so that loops and
 //! conditionals need no comma logic; [`parse`] reads strict JSON but for a comma that closes a
-//! mapping or a list: every value entered it through the JSON auto-escape (or `tojson`). The
+//! mapping or a list: every value entered it through the JSON auto-escape (or `tojson`, or
+//! `serde_json` for the maps a view hands over as JSON text). The
 //! structure is read here, in one pass that keeps the key order; numbers and strings holding
 //! an escape are read by `serde_json`. A file holds one or more objects, one after the other.
 //! A mapping may not name a key twice (serde's maps would keep the last silently), except the
