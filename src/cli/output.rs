@@ -32,7 +32,12 @@ const SLICES_PER_WRITE: usize = 1024;
 /// Writes every piece, in order, however many bytes each call takes.
 fn write_all_vectored(out: &mut impl Write, pieces: &[&str]) -> std::io::Result<()> {
     for batch in pieces.chunks(SLICES_PER_WRITE) {
-        let mut slices: Vec<IoSlice<'_>> = batch.iter().map(|piece| IoSlice::new(piece.as_bytes())).collect();
+        // An empty piece writes nothing: left out, a batch of them is no `WriteZero`.
+        let mut slices: Vec<IoSlice<'_>> = batch
+            .iter()
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| IoSlice::new(piece.as_bytes()))
+            .collect();
         let mut rest = &mut slices[..];
         while !rest.is_empty() {
             match out.write_vectored(rest) {
@@ -75,5 +80,14 @@ mod tests {
         let mut all = Vec::new();
         super::write_all_vectored(&mut all, &pieces).unwrap();
         assert_eq!(String::from_utf8(all).unwrap(), pieces.concat());
+    }
+
+    #[test]
+    fn empty_pieces_are_nothing_to_write_not_an_error() {
+        let mut out = Trickle(Vec::new());
+        super::write_all_vectored(&mut out, &[""]).unwrap();
+        super::write_all_vectored(&mut out, &vec![""; 2048]).unwrap();
+        super::write_all_vectored(&mut out, &["", "a", "", "bc", ""]).unwrap();
+        assert_eq!(out.0, b"abc");
     }
 }

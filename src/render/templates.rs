@@ -177,6 +177,8 @@ pub fn environment() -> Environment<'static> {
 /// `{{ meta.labels }}` writes that text as it stands (minijinja's `tojson` would convert the
 /// map and walk it again at every use). Only for views serialized into a template's context:
 /// elsewhere it would be a string holding JSON. What it writes is read back like the rest.
+/// `T` holds plain data (labels): written while minijinja converts the view, a
+/// `minijinja::Value` inside it would come out as one of minijinja's value handles.
 pub(crate) struct JsonText<'a, T>(pub(crate) &'a T);
 
 impl<T: serde::Serialize> serde::Serialize for JsonText<'_, T> {
@@ -202,7 +204,7 @@ fn yaml_safe_formatter(out: &mut Output, state: &mut State, value: &Value) -> Re
         // An integer or a boolean is written as its JSON and its YAML (`8080`, `true`) without
         // a JSON serialization into a new string for each (minijinja prints `True`).
         None if value.is_integer() => write!(out, "{value}").map_err(Error::from),
-        None if value.kind() == ValueKind::Bool => out
+        None if value.kind() == ValueKind::Bool && *state.auto_escape() == AutoEscape::Json => out
             .write_str(if value.is_true() { "true" } else { "false" })
             .map_err(Error::from),
         _ => minijinja::escape_formatter(out, state, value),
