@@ -86,7 +86,7 @@ fn engine_settings_are_quoted_for_their_config_format() {
 #[test]
 fn map_values_written_whole_survive_verbatim() {
     // Annotations are written by the templates' `tojson` (an object's labels, which the
-    // checks keep to Kubernetes' label syntax, by `serde_json`: `JsonText`), which escapes
+    // checks keep to Kubernetes' label syntax, by `serde_json`: `json_text`), which escapes
     // otherwise than the formatter (`'`, `<`, `>` and `&` as `\u` escapes, U+2028 raw): the
     // YAML must still hold the spec's string exactly.
     let hostile = r#"it's <b>&amp;</b> \u2028 \"q\" \\ \u007f 😀 end"#;

@@ -32,11 +32,16 @@ use crate::model::{Environment, Labels, Platform};
 pub(crate) const SECRETS_DIR: &str = "/var/run/secrets/platc";
 pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 
-/// Name, namespace and labels of one object.
+/// Name, namespace and labels of one object. Templates write the labels and the selector
+/// whole, several times per file (`"labels": {{ meta.labels }}`): each is JSON text, written
+/// once (`json_text`).
+#[derive(Serialize)]
 pub(crate) struct Meta {
     name: String,
     namespace: String,
+    #[serde(serialize_with = "super::templates::json_text")]
     pub(crate) labels: Labels,
+    #[serde(serialize_with = "super::templates::json_text")]
     selector: Labels,
 }
 
@@ -89,21 +94,6 @@ fn objects_yaml(what: &str, json: &str) -> Result<String, RenderError> {
     let yaml = super::yaml::documents(&objects);
     crate::verify::kubernetes::objects(objects).map_err(fail)?;
     Ok(yaml)
-}
-
-/// Templates write an object's labels and selector whole, several times per file
-/// (`"labels": {{ meta.labels }}`): each map is written as JSON once, here, not walked by
-/// `tojson` at every use.
-impl Serialize for Meta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut meta = serializer.serialize_struct("Meta", 4)?;
-        meta.serialize_field("name", &self.name)?;
-        meta.serialize_field("namespace", &self.namespace)?;
-        meta.serialize_field("labels", &super::templates::JsonText(&self.labels))?;
-        meta.serialize_field("selector", &super::templates::JsonText(&self.selector))?;
-        meta.end()
-    }
 }
 
 pub(crate) fn instance(platform: &Platform, env: &Environment) -> String {

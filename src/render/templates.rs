@@ -172,20 +172,20 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// A value a `.json.j2` template writes whole, as its JSON text: written once by `serde_json`
-/// when the view is handed to the template, and given to it as a safe string, so
-/// `{{ meta.labels }}` writes that text as it stands (minijinja's `tojson` would convert the
-/// map and walk it again at every use). Only for views serialized into a template's context:
-/// elsewhere it would be a string holding JSON. What it writes is read back like the rest.
-/// `T` holds plain data (labels): written while minijinja converts the view, a
-/// `minijinja::Value` inside it would come out as one of minijinja's value handles.
-pub(crate) struct JsonText<'a, T>(pub(crate) &'a T);
-
-impl<T: serde::Serialize> serde::Serialize for JsonText<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(self.0).map_err(serde::ser::Error::custom)?;
-        Value::from_safe_string(text).serialize(serializer)
-    }
+/// Serializes a value a `.json.j2` template writes whole (`#[serde(serialize_with =
+/// "json_text")]`) as its JSON text: written once by `serde_json` when the view is handed to
+/// the template, and given to it as a safe string, so `{{ meta.labels }}` writes that text as
+/// it stands (minijinja's `tojson` would convert the map and walk it again at every use).
+/// Only for views serialized into a template's context: elsewhere it would be a string
+/// holding JSON. What it writes is read back like the rest. The value holds plain data
+/// (labels): written while minijinja converts the view, a `minijinja::Value` inside it would
+/// come out as one of minijinja's value handles.
+pub(crate) fn json_text<T: serde::Serialize, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let text = serde_json::to_string(value).map_err(serde::ser::Error::custom)?;
+    serde::Serialize::serialize(&Value::from_safe_string(text), serializer)
 }
 
 /// minijinja's JSON auto-escape, made exact for both formats: in `.json.j2` templates a string

@@ -17,7 +17,7 @@ pub struct ServiceView<'a> {
     meta: Meta,
     service: ServiceFields<'a>,
     /// Written whole (`"labels": {{ pod_labels }}`): never empty, it holds the selector.
-    #[serde(serialize_with = "json_text")]
+    #[serde(serialize_with = "crate::render::templates::json_text")]
     pod_labels: Labels,
     pod_annotations: Labels,
     /// Topology keys to spread replicas over (none for a single replica or `spread = "none"`).
@@ -86,10 +86,6 @@ impl<'a> ServiceFields<'a> {
             resources: &service.resources,
         }
     }
-}
-
-fn json_text<S: serde::Serializer>(labels: &Labels, serializer: S) -> Result<S::Ok, S::Error> {
-    crate::render::templates::JsonText(labels).serialize(serializer)
 }
 
 #[derive(Serialize)]
