@@ -253,8 +253,33 @@ const fn byte_set(set: &[u8]) -> [bool; 256] {
     table
 }
 
-const NOT_NUMERIC_BYTES: [bool; 256] = byte_set(NOT_NUMERIC);
 const INDICATOR_BYTES: [bool; 256] = byte_set(INDICATORS);
+
+/// What `plain_safe` needs to know of a text's bytes, as bits: the bits of all its bytes,
+/// OR-ed in one pass, say whether any is not printable ASCII, a space, or a `NOT_NUMERIC`
+/// letter.
+const UNPRINTABLE: u8 = 1;
+const SPACE: u8 = 2;
+const NOT_NUMERIC_LETTER: u8 = 4;
+
+const BYTE_CLASSES: [u8; 256] = {
+    let letters = byte_set(NOT_NUMERIC);
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if byte < 0x20 || byte > 0x7e {
+            table[byte] |= UNPRINTABLE;
+        }
+        if byte == b' ' as usize {
+            table[byte] |= SPACE;
+        }
+        if letters[byte] {
+            table[byte] |= NOT_NUMERIC_LETTER;
+        }
+        byte += 1;
+    }
+    table
+};
 
 /// Whether `text` can stand as a plain scalar in block context and still be read as this
 /// string by every YAML parser platc's output meets (go-yaml v2 and v3, libyaml, `PyYAML`):
@@ -271,20 +296,17 @@ fn plain_safe(text: &str) -> bool {
     if INDICATOR_BYTES[usize::from(first)] || last == b' ' || last == b':' {
         return false;
     }
-    // Printable ASCII only, in one pass without early exits (which the compiler vectorizes);
-    // then `: ` and ` #` are looked for around the spaces, only when there are any (most keys
-    // and values hold none).
-    let (printable, spaced) = bytes.iter().fold((true, false), |(printable, spaced), &byte| {
-        (
-            printable && byte.wrapping_sub(b' ') <= b'~' - b' ',
-            spaced || byte == b' ',
-        )
-    });
-    if !printable {
+    // One pass over the bytes collects what the rules below ask (most texts are short keys
+    // and values: a table lookup per byte beats a vectorized loop's set-up); `: ` and ` #`
+    // are looked for around the spaces, only when there are any.
+    let classes = bytes
+        .iter()
+        .fold(0u8, |classes, &byte| classes | BYTE_CLASSES[usize::from(byte)]);
+    if classes & UNPRINTABLE != 0 {
         return false;
     }
     let space_pair = |at: usize| bytes[at - 1] == b':' || bytes.get(at + 1) == Some(&b'#');
-    if spaced
+    if classes & SPACE != 0
         && bytes
             .iter()
             .enumerate()
@@ -293,7 +315,7 @@ fn plain_safe(text: &str) -> bool {
     {
         return false;
     }
-    if first.is_ascii_digit() && !bytes.iter().any(|&byte| NOT_NUMERIC_BYTES[usize::from(byte)]) {
+    if first.is_ascii_digit() && classes & NOT_NUMERIC_LETTER == 0 {
         return false;
     }
     !yaml11_word(bytes)

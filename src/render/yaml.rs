@@ -7,6 +7,7 @@
 //! The same values give the same bytes.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use super::json::{COMMENT, Node};
 use super::templates::{block_safe, write_json_string, write_yaml_scalar};
@@ -116,7 +117,10 @@ fn scalar_text(out: &mut String, value: &Node) {
     match value {
         Node::String(text) => push_scalar(out, text),
         Node::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Node::Number(number) => out.push_str(&number.to_string()),
+        // Written in place: `to_string` would allocate a string for every number.
+        Node::Number(number) => {
+            let _ = write!(out, "{number}");
+        }
         Node::Null | Node::Array(_) | Node::Object(_) => out.push_str("null"),
     }
 }
