@@ -29,6 +29,7 @@ pub fn build(options: &Options) -> anyhow::Result<ExitCode> {
     if options.out.as_deref() == Some(std::path::Path::new("-")) {
         bail!("`-o -` is not an output folder: without -o, build writes the Kubernetes YAML to stdout");
     }
+    crate::verify::kubernetes::prepare();
     let spec = read(&options.spec)?;
     let file = &spec.file;
     let sink = Sink {

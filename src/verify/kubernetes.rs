@@ -1,6 +1,8 @@
 //! Kubernetes documents → their `k8s-openapi` types (Kubernetes 1.33 API), unknown fields
-//! caught although k8s-openapi itself silently drops them: the parsed-back `Node` reports a
-//! field its type skips (`render::json_de`).
+//! caught although k8s-openapi itself silently drops them. The built-in kinds are checked
+//! against their types' shapes (`verify::shapes`: what reading into the type accepts, without
+//! building it); the rest are read into their types through the parsed-back `Node`, which
+//! reports a field its type skips (`render::json_de`).
 
 use k8s_openapi::api::{
     apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
@@ -25,6 +27,12 @@ pub fn verify(text: &str) -> Result<(), String> {
         .try_for_each(object)
 }
 
+/// Describes the Kubernetes types' shapes ahead, on a thread of their own (`build` calls it
+/// first, so that rendering finds them ready).
+pub fn prepare() {
+    super::shapes::prepare();
+}
+
 /// One Kubernetes object read into the type its `apiVersion` and `kind` name.
 pub fn object(document: Node) -> Result<(), String> {
     let kind = document.string("kind").unwrap_or_default().to_string();
@@ -32,26 +40,30 @@ pub fn object(document: Node) -> Result<(), String> {
     typed(&api_version, &kind, document).map_err(|message| format!("{kind} ({api_version}): {message}"))
 }
 
+/// An object checked against its type's shape (`verify::shapes`): what reading it into the
+/// type accepts, without building it.
+fn shaped<T: schemars::JsonSchema>(document: &Node) -> Result<(), String> {
+    super::shapes::shapes().check(&T::schema_name(), document)
+}
+
 fn typed(api_version: &str, kind: &str, document: Node) -> Result<(), String> {
     match (api_version, kind) {
-        ("v1", "Namespace") => strictly::<core::Namespace>(document).map(drop),
-        ("v1", "ResourceQuota") => strictly::<core::ResourceQuota>(document).map(drop),
-        ("v1", "LimitRange") => strictly::<core::LimitRange>(document).map(drop),
-        ("v1", "ServiceAccount") => strictly::<core::ServiceAccount>(document).map(drop),
-        ("v1", "Service") => strictly::<core::Service>(document).map(drop),
-        ("v1", "ConfigMap") => strictly::<core::ConfigMap>(document).map(drop),
-        ("apps/v1", "Deployment") => strictly::<apps::Deployment>(document).map(drop),
-        ("apps/v1", "StatefulSet") => strictly::<apps::StatefulSet>(document).map(drop),
-        ("v1", "PersistentVolumeClaim") => strictly::<core::PersistentVolumeClaim>(document).map(drop),
-        ("batch/v1", "CronJob") => strictly::<batch::CronJob>(document).map(drop),
-        ("batch/v1", "Job") => strictly::<batch::Job>(document).map(drop),
+        ("v1", "Namespace") => shaped::<core::Namespace>(&document),
+        ("v1", "ResourceQuota") => shaped::<core::ResourceQuota>(&document),
+        ("v1", "LimitRange") => shaped::<core::LimitRange>(&document),
+        ("v1", "ServiceAccount") => shaped::<core::ServiceAccount>(&document),
+        ("v1", "Service") => shaped::<core::Service>(&document),
+        ("v1", "ConfigMap") => shaped::<core::ConfigMap>(&document),
+        ("apps/v1", "Deployment") => shaped::<apps::Deployment>(&document),
+        ("apps/v1", "StatefulSet") => shaped::<apps::StatefulSet>(&document),
+        ("v1", "PersistentVolumeClaim") => shaped::<core::PersistentVolumeClaim>(&document),
+        ("batch/v1", "CronJob") => shaped::<batch::CronJob>(&document),
+        ("batch/v1", "Job") => shaped::<batch::Job>(&document),
         ("postgresql.cnpg.io/v1", kind) => super::cnpg::verify(kind, document),
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
-            strictly::<autoscaling::HorizontalPodAutoscaler>(document).map(drop)
-        }
-        ("policy/v1", "PodDisruptionBudget") => strictly::<policy::PodDisruptionBudget>(document).map(drop),
-        ("networking.k8s.io/v1", "NetworkPolicy") => strictly::<networking::NetworkPolicy>(document).map(drop),
-        ("networking.k8s.io/v1", "Ingress") => strictly::<networking::Ingress>(document).map(drop),
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => shaped::<autoscaling::HorizontalPodAutoscaler>(&document),
+        ("policy/v1", "PodDisruptionBudget") => shaped::<policy::PodDisruptionBudget>(&document),
+        ("networking.k8s.io/v1", "NetworkPolicy") => shaped::<networking::NetworkPolicy>(&document),
+        ("networking.k8s.io/v1", "Ingress") => shaped::<networking::Ingress>(&document),
         ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
         ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
         ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),

@@ -13,6 +13,7 @@ pub(crate) mod kubernetes;
 mod monitoring;
 pub(crate) mod prometheus;
 mod rollouts;
+mod shapes;
 mod unique;
 
 use crate::render::OutputFile;
