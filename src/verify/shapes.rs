@@ -43,8 +43,37 @@ enum Shape {
     List(usize),
     Map(usize),
     /// Fields sorted by [`by_length`].
-    Struct(Vec<(String, usize)>),
+    Struct(Vec<Field>),
+    /// A resource's own `apiVersion` or `kind`: that string.
+    Fixed(&'static str),
 }
+
+#[derive(Debug)]
+struct Field {
+    name: String,
+    shape: usize,
+    presence: Presence,
+}
+
+/// Whether a field may be left out or `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// Either: `k8s-openapi` reads the field as an `Option` (a required one becomes its
+    /// default).
+    Optional,
+    /// Neither: required, and its type has no default.
+    Required,
+    /// It may be left out, never `null`: a resource's `apiVersion` and `kind`, read as strings
+    /// and compared with the resource's own, also where a resource sits inside another
+    /// (a `StatefulSet`'s `volumeClaimTemplates`).
+    NotNull,
+}
+
+/// The fields `k8s-openapi` reports missing (`missing_field`) rather than defaulting, of the
+/// types the check reaches; its other such fields (`TokenRequestStatus`, `EventSeries`,
+/// `WatchEvent`) are in types no checked kind holds.
+const REQUIRED_WITHOUT_DEFAULT: &[(&str, &str)] =
+    &[("io.k8s.apimachinery.pkg.apis.meta.v1.Condition", "lastTransitionTime")];
 
 #[derive(Debug, Clone, Copy)]
 enum Own {
@@ -65,8 +94,14 @@ pub(crate) struct Shapes {
 /// Every Kubernetes type `verify::kubernetes` checks by its shape.
 macro_rules! kinds {
     ($($kind:ty),* $(,)?) => {
-        fn describe(generator: &mut SchemaGenerator) -> Vec<(String, Json)> {
-            vec![$((<$kind as JsonSchema>::schema_name().into_owned(), generator.subschema_for::<$kind>().to_value())),*]
+        /// Each kind's schema name, schema, `apiVersion` and `kind`.
+        fn describe(generator: &mut SchemaGenerator) -> Vec<(String, Json, &'static str, &'static str)> {
+            vec![$((
+                <$kind as JsonSchema>::schema_name().into_owned(),
+                generator.subschema_for::<$kind>().to_value(),
+                <$kind as k8s_openapi::Resource>::API_VERSION,
+                <$kind as k8s_openapi::Resource>::KIND,
+            )),*]
         }
     };
 }
@@ -98,7 +133,8 @@ pub(crate) fn shapes() -> &'static Shapes {
 /// Describes the shapes on a thread of their own, so that rendering finds them ready: it
 /// takes a few milliseconds, which the stages before rendering leave room for.
 pub(crate) fn prepare() {
-    std::thread::spawn(|| {
+    // Without a thread (the system refused one), the first check describes them itself.
+    let _ = std::thread::Builder::new().spawn(|| {
         shapes();
     });
 }
@@ -112,10 +148,27 @@ impl Shapes {
             shapes: Vec::new(),
             named: HashMap::new(),
         };
-        for (_, schema) in &roots {
+        for (_, schema, _, _) in &roots {
             shapes.compile(schema, &definitions);
         }
+        for (name, _, api_version, kind) in roots {
+            shapes.fix(&name, "apiVersion", api_version);
+            shapes.fix(&name, "kind", kind);
+        }
         shapes
+    }
+
+    /// A resource's `apiVersion` or `kind` field holds its own value, or nothing.
+    fn fix(&mut self, resource: &str, field: &str, value: &'static str) {
+        let fixed = self.push(Shape::Fixed(value));
+        let Some(Shape::Struct(fields)) = self.named.get(resource).map(|&at| &mut self.shapes[at]) else {
+            panic!("{resource} is not a struct");
+        };
+        let Some(field) = fields.iter_mut().find(|f| f.name == field) else {
+            panic!("{resource} has no {field}");
+        };
+        field.shape = fixed;
+        field.presence = Presence::NotNull;
     }
 
     /// The shape of a schema: a reference, or the schema itself.
@@ -153,6 +206,14 @@ impl Shapes {
                 None => panic!("k8s-openapi's schemas do not define {name}"),
             },
         };
+        let mut shape = shape;
+        if let Shape::Struct(fields) = &mut shape {
+            for field in fields.iter_mut() {
+                if REQUIRED_WITHOUT_DEFAULT.contains(&(name, field.name.as_str())) {
+                    field.presence = Presence::Required;
+                }
+            }
+        }
         self.shapes[index] = shape;
         index
     }
@@ -162,11 +223,15 @@ impl Shapes {
         match (text("type"), text("format")) {
             (Some("object"), _) => {
                 if let Some(Json::Object(properties)) = schema.get("properties") {
-                    let mut fields: Vec<(String, usize)> = properties
+                    let mut fields: Vec<Field> = properties
                         .iter()
-                        .map(|(name, field)| (name.clone(), self.compile(field, definitions)))
+                        .map(|(name, field)| Field {
+                            name: name.clone(),
+                            shape: self.compile(field, definitions),
+                            presence: Presence::Optional,
+                        })
                         .collect();
-                    fields.sort_by(|a, b| by_length(&a.0, &b.0));
+                    fields.sort_by(|a, b| by_length(&a.name, &b.name));
                     Shape::Struct(fields)
                 } else if let Some(values) = schema.get("additionalProperties") {
                     Shape::Map(self.compile(values, definitions))
@@ -214,18 +279,8 @@ impl Shapes {
                 .iter()
                 .filter(|(key, _)| key != COMMENT)
                 .try_for_each(|(key, node)| self.value(*value, node).map_err(|e| e.inside(key.to_string()))),
-            (Shape::Struct(fields), Node::Object(entries)) => entries
-                .iter()
-                .filter(|(key, _)| key != COMMENT)
-                .try_for_each(
-                    |(key, node)| match fields.binary_search_by(|(name, _)| by_length(name, key)) {
-                        Err(_) => {
-                            Err(Mismatch::new("unknown field: its type has no such field").inside(key.to_string()))
-                        }
-                        Ok(_) if *node == Node::Null => Ok(()),
-                        Ok(at) => self.value(fields[at].1, node).map_err(|e| e.inside(key.to_string())),
-                    },
-                ),
+            (Shape::Struct(fields), Node::Object(entries)) => self.fields(fields, entries),
+            (Shape::Fixed(value), Node::String(text)) if text == value => Ok(()),
             (expected, found) => Err(Mismatch::new(format!(
                 "expected {}, found {}",
                 expected.name(),
@@ -241,6 +296,32 @@ fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
+impl Shapes {
+    /// A struct's entries: each one of its fields, `null` only where the field may be; and
+    /// every required field there.
+    fn fields(&self, fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, Node)]) -> Result<(), Mismatch> {
+        let mut required_seen = 0;
+        for (key, node) in entries.iter().filter(|(key, _)| key != COMMENT) {
+            let Ok(at) = fields.binary_search_by(|field| by_length(&field.name, key)) else {
+                return Err(Mismatch::new("unknown field: its type has no such field").inside(key.to_string()));
+            };
+            let field = &fields[at];
+            required_seen += usize::from(field.presence == Presence::Required);
+            if *node == Node::Null && field.presence == Presence::Optional {
+                continue;
+            }
+            self.value(field.shape, node).map_err(|e| e.inside(key.to_string()))?;
+        }
+        let mut required = fields.iter().filter(|f| f.presence == Presence::Required);
+        if required_seen < required.clone().count() {
+            let missing = required.find(|f| !entries.iter().any(|(key, _)| *key == f.name));
+            let name = missing.map_or("", |f| f.name.as_str());
+            return Err(Mismatch::new(format!("missing field `{name}`")));
+        }
+        Ok(())
+    }
+}
+
 impl Shape {
     fn name(&self) -> &'static str {
         match self {
@@ -250,6 +331,7 @@ impl Shape {
             Shape::Int64 => "a 64-bit integer",
             Shape::Number => "a number",
             Shape::String => "a string",
+            Shape::Fixed(_) => "the resource's own apiVersion or kind",
             Shape::List(_) => "a list",
             Shape::Map(_) | Shape::Struct(_) => "a mapping",
         }
