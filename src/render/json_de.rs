@@ -20,7 +20,8 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn inside(mut self, key: &str) -> Self {
+    /// The same error, one key further out (each mapping or list adds its key on the way out).
+    pub(crate) fn inside(mut self, key: &str) -> Self {
         self.path_inward.push(key.to_string());
         self
     }

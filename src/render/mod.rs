@@ -9,6 +9,7 @@ pub mod compose;
 pub mod grafana;
 pub(crate) mod json;
 mod json_de;
+pub(crate) use json_de::ReadError;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod promql;

@@ -27,6 +27,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
+use serde::de::Error as _;
+
+use crate::render::ReadError;
 use crate::render::json::{COMMENT, Node};
 
 /// What a value may be. Shapes refer to each other by their index in [`Shapes::shapes`].
@@ -262,7 +265,7 @@ impl Shapes {
         self.value(shape, node).map_err(|error| error.to_string())
     }
 
-    fn value(&self, shape: usize, node: &Node) -> Result<(), Mismatch> {
+    fn value(&self, shape: usize, node: &Node) -> Result<(), ReadError> {
         match (&self.shapes[shape], node) {
             (Shape::Any, _)
             | (Shape::Bool, Node::Bool(_))
@@ -270,18 +273,18 @@ impl Shapes {
             | (Shape::String, Node::String(_)) => Ok(()),
             (Shape::Int32, Node::Number(number)) if number.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => Ok(()),
             (Shape::Int64, Node::Number(number)) if number.as_i64().is_some() => Ok(()),
-            (Shape::Own(own), _) => own.read(node).map_err(Mismatch::new),
+            (Shape::Own(own), _) => own.read(node),
             (Shape::List(item), Node::Array(items)) => items
                 .iter()
                 .enumerate()
-                .try_for_each(|(index, node)| self.value(*item, node).map_err(|e| e.inside(format!("[{index}]")))),
+                .try_for_each(|(index, node)| self.value(*item, node).map_err(|e| e.inside(&format!("[{index}]")))),
             (Shape::Map(value), Node::Object(entries)) => entries
                 .iter()
                 .filter(|(key, _)| key != COMMENT)
-                .try_for_each(|(key, node)| self.value(*value, node).map_err(|e| e.inside(key.to_string()))),
+                .try_for_each(|(key, node)| self.value(*value, node).map_err(|e| e.inside(key))),
             (Shape::Struct(fields), Node::Object(entries)) => self.fields(fields, entries),
             (Shape::Fixed(value), Node::String(text)) if text == value => Ok(()),
-            (expected, found) => Err(Mismatch::new(format!(
+            (expected, found) => Err(ReadError::custom(format!(
                 "expected {}, found {}",
                 expected.name(),
                 kind(found)
@@ -299,24 +302,24 @@ fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
 impl Shapes {
     /// A struct's entries: each one of its fields, `null` only where the field may be; and
     /// every required field there.
-    fn fields(&self, fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, Node)]) -> Result<(), Mismatch> {
+    fn fields(&self, fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, Node)]) -> Result<(), ReadError> {
         let mut required_seen = 0;
         for (key, node) in entries.iter().filter(|(key, _)| key != COMMENT) {
             let Ok(at) = fields.binary_search_by(|field| by_length(&field.name, key)) else {
-                return Err(Mismatch::new("unknown field: its type has no such field").inside(key.to_string()));
+                return Err(ReadError::custom("unknown field: its type has no such field").inside(key));
             };
             let field = &fields[at];
             required_seen += usize::from(field.presence == Presence::Required);
             if *node == Node::Null && field.presence == Presence::Optional {
                 continue;
             }
-            self.value(field.shape, node).map_err(|e| e.inside(key.to_string()))?;
+            self.value(field.shape, node).map_err(|e| e.inside(key))?;
         }
         let mut required = fields.iter().filter(|f| f.presence == Presence::Required);
         if required_seen < required.clone().count() {
             let missing = required.find(|f| !entries.iter().any(|(key, _)| *key == f.name));
             let name = missing.map_or("", |f| f.name.as_str());
-            return Err(Mismatch::new(format!("missing field `{name}`")));
+            return Err(ReadError::custom(format!("missing field `{name}`")));
         }
         Ok(())
     }
@@ -351,54 +354,15 @@ fn kind(node: &Node) -> &'static str {
 
 impl Own {
     /// Reads the value into its own type, as reading the whole object would.
-    fn read(self, node: &Node) -> Result<(), String> {
+    fn read(self, node: &Node) -> Result<(), ReadError> {
         let node = node.clone();
-        let read = match self {
+        match self {
             Own::IntOrString => IntOrString::deserialize(node).map(drop),
             Own::Quantity => Quantity::deserialize(node).map(drop),
             Own::Time => Time::deserialize(node).map(drop),
             Own::MicroTime => MicroTime::deserialize(node).map(drop),
             Own::Bytes => k8s_openapi::ByteString::deserialize(node).map(drop),
-        };
-        read.map_err(|error| error.to_string())
-    }
-}
-
-/// Why a value does not have its shape, and the keys to it (innermost first).
-struct Mismatch {
-    path_inward: Vec<String>,
-    message: String,
-}
-
-impl Mismatch {
-    fn new(message: impl Into<String>) -> Self {
-        Mismatch {
-            path_inward: Vec::new(),
-            message: message.into(),
         }
-    }
-
-    fn inside(mut self, key: String) -> Self {
-        self.path_inward.push(key);
-        self
-    }
-}
-
-impl std::fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut keys = self.path_inward.iter().rev();
-        if let Some(first) = keys.next() {
-            f.write_str(first)?;
-            for key in keys {
-                if key.starts_with('[') {
-                    f.write_str(key)?;
-                } else {
-                    write!(f, ".{key}")?;
-                }
-            }
-            f.write_str(": ")?;
-        }
-        f.write_str(&self.message)
     }
 }
 

@@ -100,12 +100,9 @@ fn at_path<'v>(value: &'v mut Value, path: &[String]) -> &'v mut Value {
     })
 }
 
-#[test]
-fn shapes_accept_exactly_what_the_types_read() {
-    let objects = golden_objects();
-    let kinds: std::collections::BTreeSet<String> = objects.iter().map(|o| o["kind"].to_string()).collect();
-    assert_eq!(kinds.len(), 15, "the golden trees hold every checked kind: {kinds:?}");
-    let replacements = [
+/// The values a broken copy puts in place of one of an object's values.
+fn replacements() -> Vec<Value> {
+    vec![
         json!(null),
         json!("x"),
         json!("80"),
@@ -125,7 +122,24 @@ fn shapes_accept_exactly_what_the_types_read() {
         json!([null]),
         json!({ "k": "v" }),
         json!({ "k": null }),
-    ];
+        json!(""),
+        json!("80%"),
+        json!(0),
+        json!(1.0),
+        json!(2_147_483_647),
+        json!(2_147_483_648_i64),
+        json!(-2_147_483_649_i64),
+        json!(9_223_372_036_854_775_808_u64),
+        json!({ "#": "c" }),
+    ]
+}
+
+#[test]
+fn shapes_accept_exactly_what_the_types_read() {
+    let objects = golden_objects();
+    let kinds: std::collections::BTreeSet<String> = objects.iter().map(|o| o["kind"].to_string()).collect();
+    assert_eq!(kinds.len(), 15, "the golden trees hold every checked kind: {kinds:?}");
+    let replacements = replacements();
     let (mut accepted, mut rejected) = (0, 0);
     for object in &objects {
         assert_eq!(verdicts(object), Some((true, true)), "a golden object: {object}");
@@ -293,33 +307,7 @@ fn every_field_the_kinds_reach_gets_the_same_verdict() {
         "io.k8s.api.networking.v1.NetworkPolicy",
         "io.k8s.api.networking.v1.Ingress",
     ];
-    let replacements = [
-        json!(null),
-        json!("x"),
-        json!(""),
-        json!("80"),
-        json!("80%"),
-        json!("2024-05-01T10:00:00Z"),
-        json!("aGVsbG8="),
-        json!("not base64!"),
-        json!(0),
-        json!(-1),
-        json!(1.5),
-        json!(1.0),
-        json!(2_147_483_647),
-        json!(2_147_483_648_i64),
-        json!(-2_147_483_649_i64),
-        json!(9_223_372_036_854_775_808_u64),
-        json!(true),
-        json!({}),
-        json!([]),
-        json!({ "zzz": 1 }),
-        json!(["x"]),
-        json!([null]),
-        json!({ "k": "v" }),
-        json!({ "k": null }),
-        json!({ "#": "c" }),
-    ];
+    let replacements = replacements();
     let (mut cases, mut accepted) = (0, 0);
     let mut seen = std::collections::HashSet::new();
     for name in kinds {
