@@ -1,13 +1,8 @@
 //! Kubernetes documents → their `k8s-openapi` types (Kubernetes 1.33 API), unknown fields
 //! caught although k8s-openapi itself silently drops them. The built-in kinds are checked
-//! against their types' shapes (`verify::shapes`: what reading into the type accepts, without
-//! building it); the rest are read into their types through the parsed-back `Node`, which
-//! reports a field its type skips (`render::json_de`).
-
-use k8s_openapi::api::{
-    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
-    networking::v1 as networking, policy::v1 as policy,
-};
+//! against their types' shapes (`verify::shapes`, which lists them: what reading into the type
+//! accepts, without building it); the rest are read into their types through the parsed-back
+//! `Node`, which reports a field its type skips (`render::json_de`).
 
 use super::strictly;
 use crate::render::json::Node;
@@ -40,30 +35,12 @@ pub fn object(document: Node) -> Result<(), String> {
     typed(&api_version, &kind, document).map_err(|message| format!("{kind} ({api_version}): {message}"))
 }
 
-/// An object checked against its type's shape (`verify::shapes`): what reading it into the
-/// type accepts, without building it.
-fn shaped<T: schemars::JsonSchema>(document: &Node) -> Result<(), String> {
-    super::shapes::shapes().check(&T::schema_name(), document)
-}
-
 fn typed(api_version: &str, kind: &str, document: Node) -> Result<(), String> {
+    if let Some(checked) = super::shapes::shapes().check(api_version, kind, &document) {
+        return checked;
+    }
     match (api_version, kind) {
-        ("v1", "Namespace") => shaped::<core::Namespace>(&document),
-        ("v1", "ResourceQuota") => shaped::<core::ResourceQuota>(&document),
-        ("v1", "LimitRange") => shaped::<core::LimitRange>(&document),
-        ("v1", "ServiceAccount") => shaped::<core::ServiceAccount>(&document),
-        ("v1", "Service") => shaped::<core::Service>(&document),
-        ("v1", "ConfigMap") => shaped::<core::ConfigMap>(&document),
-        ("apps/v1", "Deployment") => shaped::<apps::Deployment>(&document),
-        ("apps/v1", "StatefulSet") => shaped::<apps::StatefulSet>(&document),
-        ("v1", "PersistentVolumeClaim") => shaped::<core::PersistentVolumeClaim>(&document),
-        ("batch/v1", "CronJob") => shaped::<batch::CronJob>(&document),
-        ("batch/v1", "Job") => shaped::<batch::Job>(&document),
         ("postgresql.cnpg.io/v1", kind) => super::cnpg::verify(kind, document),
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => shaped::<autoscaling::HorizontalPodAutoscaler>(&document),
-        ("policy/v1", "PodDisruptionBudget") => shaped::<policy::PodDisruptionBudget>(&document),
-        ("networking.k8s.io/v1", "NetworkPolicy") => shaped::<networking::NetworkPolicy>(&document),
-        ("networking.k8s.io/v1", "Ingress") => shaped::<networking::Ingress>(&document),
         ("kustomize.config.k8s.io/v1beta1", "Kustomization") => strictly::<Kustomization>(document).map(drop),
         ("monitoring.coreos.com/v1", "PrometheusRule") => super::monitoring::prometheus_rule(document),
         ("monitoring.coreos.com/v1", "ServiceMonitor") => super::monitoring::service_monitor(document),

@@ -9,13 +9,14 @@
 //! and many broken objects):
 //! - a struct's entries are its own fields (any other key is an error, as in
 //!   `render::json_de`); a field's value may be `null`, since `k8s-openapi` reads every field
-//!   as an `Option` (a missing or null required field becomes its default);
+//!   as an `Option` (a missing or null required field becomes its default), but for the few
+//!   it does not default ([`Presence`]);
 //! - a map's values and a list's items have the value's or item's shape (`null` is not a
 //!   string, a number or a struct);
 //! - strings, booleans, 32- and 64-bit integers and numbers as serde reads them;
 //! - the types with a reading of their own (`IntOrString`, `Quantity`, `Time`, `MicroTime`,
 //!   base64 `ByteString`) are read by that very code, value by value;
-//! - `RawExtension` and `JSON` hold any value.
+//! - `RawExtension`, `FieldsV1` and `JSON` hold any value.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -25,9 +26,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::Deserialize;
-use serde_json::{Map, Value as Json};
-
 use serde::de::Error as _;
+use serde_json::{Map, Value as Json};
 
 use crate::render::ReadError;
 use crate::render::json::{COMMENT, Node};
@@ -45,8 +45,11 @@ enum Shape {
     Own(Own),
     List(usize),
     Map(usize),
-    /// Fields sorted by [`by_length`].
-    Struct(Vec<Field>),
+    /// Fields sorted by [`by_length`], and how many of them are [`Presence::Required`].
+    Struct {
+        fields: Vec<Field>,
+        required: usize,
+    },
     /// A resource's own `apiVersion` or `kind`: that string.
     Fixed(&'static str),
 }
@@ -92,9 +95,11 @@ pub(crate) struct Shapes {
     shapes: Vec<Shape>,
     /// A named schema's shape (`io.k8s.api.apps.v1.Deployment`).
     named: HashMap<String, usize>,
+    /// Each checked kind's `apiVersion`, `kind` and shape.
+    kinds: Vec<(&'static str, &'static str, usize)>,
 }
 
-/// Every Kubernetes type `verify::kubernetes` checks by its shape.
+/// Every Kubernetes kind checked by its shape.
 macro_rules! kinds {
     ($($kind:ty),* $(,)?) => {
         /// Each kind's schema name, schema, `apiVersion` and `kind`.
@@ -150,11 +155,11 @@ impl Shapes {
         let mut shapes = Shapes {
             shapes: Vec::new(),
             named: HashMap::new(),
+            kinds: Vec::new(),
         };
-        for (_, schema, _, _) in &roots {
-            shapes.compile(schema, &definitions);
-        }
-        for (name, _, api_version, kind) in roots {
+        for (name, schema, api_version, kind) in roots {
+            let root = shapes.compile(&schema, &definitions);
+            shapes.kinds.push((api_version, kind, root));
             shapes.fix(&name, "apiVersion", api_version);
             shapes.fix(&name, "kind", kind);
         }
@@ -164,7 +169,7 @@ impl Shapes {
     /// A resource's `apiVersion` or `kind` field holds its own value, or nothing.
     fn fix(&mut self, resource: &str, field: &str, value: &'static str) {
         let fixed = self.push(Shape::Fixed(value));
-        let Some(Shape::Struct(fields)) = self.named.get(resource).map(|&at| &mut self.shapes[at]) else {
+        let Some(Shape::Struct { fields, .. }) = self.named.get(resource).map(|&at| &mut self.shapes[at]) else {
             panic!("{resource} is not a struct");
         };
         let Some(field) = fields.iter_mut().find(|f| f.name == field) else {
@@ -196,7 +201,7 @@ impl Shapes {
         }
         let index = self.push(Shape::Any);
         self.named.insert(name.to_string(), index);
-        let shape = match name {
+        let mut shape = match name {
             "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => Shape::Own(Own::IntOrString),
             "io.k8s.apimachinery.pkg.api.resource.Quantity" => Shape::Own(Own::Quantity),
             "io.k8s.apimachinery.pkg.apis.meta.v1.Time" => Shape::Own(Own::Time),
@@ -209,11 +214,11 @@ impl Shapes {
                 None => panic!("k8s-openapi's schemas do not define {name}"),
             },
         };
-        let mut shape = shape;
-        if let Shape::Struct(fields) = &mut shape {
+        if let Shape::Struct { fields, required } = &mut shape {
             for field in fields.iter_mut() {
                 if REQUIRED_WITHOUT_DEFAULT.contains(&(name, field.name.as_str())) {
                     field.presence = Presence::Required;
+                    *required += 1;
                 }
             }
         }
@@ -235,7 +240,7 @@ impl Shapes {
                         })
                         .collect();
                     fields.sort_by(|a, b| by_length(&a.name, &b.name));
-                    Shape::Struct(fields)
+                    Shape::Struct { fields, required: 0 }
                 } else if let Some(values) = schema.get("additionalProperties") {
                     Shape::Map(self.compile(values, definitions))
                 } else {
@@ -257,12 +262,11 @@ impl Shapes {
         }
     }
 
-    /// Checks a rendered object against the type named `type_name` (`JsonSchema::schema_name`).
-    pub(crate) fn check(&self, type_name: &str, node: &Node) -> Result<(), String> {
-        let Some(&shape) = self.named.get(type_name) else {
-            return Err(format!("no shape for {type_name}"));
-        };
-        self.value(shape, node).map_err(|error| error.to_string())
+    /// Checks a rendered object against its kind's shape; `None` for a kind not checked by
+    /// shape.
+    pub(crate) fn check(&self, api_version: &str, kind: &str, node: &Node) -> Option<Result<(), String>> {
+        let &(_, _, shape) = self.kinds.iter().find(|(a, k, _)| *a == api_version && *k == kind)?;
+        Some(self.value(shape, node).map_err(|error| error.to_string()))
     }
 
     fn value(&self, shape: usize, node: &Node) -> Result<(), ReadError> {
@@ -282,7 +286,7 @@ impl Shapes {
                 .iter()
                 .filter(|(key, _)| key != COMMENT)
                 .try_for_each(|(key, node)| self.value(*value, node).map_err(|e| e.inside(key))),
-            (Shape::Struct(fields), Node::Object(entries)) => self.fields(fields, entries),
+            (Shape::Struct { fields, required }, Node::Object(entries)) => self.fields(fields, *required, entries),
             (Shape::Fixed(value), Node::String(text)) if text == value => Ok(()),
             (expected, found) => Err(ReadError::custom(format!(
                 "expected {}, found {}",
@@ -291,18 +295,15 @@ impl Shapes {
             ))),
         }
     }
-}
 
-/// Shorter names first, then byte order: most names differ in length, so a lookup compares
-/// their bytes only among the few of its own length.
-fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
-}
-
-impl Shapes {
     /// A struct's entries: each one of its fields, `null` only where the field may be; and
     /// every required field there.
-    fn fields(&self, fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, Node)]) -> Result<(), ReadError> {
+    fn fields(
+        &self,
+        fields: &[Field],
+        required: usize,
+        entries: &[(std::borrow::Cow<'_, str>, Node)],
+    ) -> Result<(), ReadError> {
         let mut required_seen = 0;
         for (key, node) in entries.iter().filter(|(key, _)| key != COMMENT) {
             let Ok(at) = fields.binary_search_by(|field| by_length(&field.name, key)) else {
@@ -315,14 +316,22 @@ impl Shapes {
             }
             self.value(field.shape, node).map_err(|e| e.inside(key))?;
         }
-        let mut required = fields.iter().filter(|f| f.presence == Presence::Required);
-        if required_seen < required.clone().count() {
-            let missing = required.find(|f| !entries.iter().any(|(key, _)| *key == f.name));
+        if required_seen < required {
+            let missing = fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required)
+                .find(|f| !entries.iter().any(|(key, _)| *key == f.name));
             let name = missing.map_or("", |f| f.name.as_str());
             return Err(ReadError::custom(format!("missing field `{name}`")));
         }
         Ok(())
     }
+}
+
+/// Shorter names first, then byte order: most names differ in length, so a lookup compares
+/// their bytes only among the few of its own length.
+fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 impl Shape {
@@ -336,7 +345,7 @@ impl Shape {
             Shape::String => "a string",
             Shape::Fixed(_) => "the resource's own apiVersion or kind",
             Shape::List(_) => "a list",
-            Shape::Map(_) | Shape::Struct(_) => "a mapping",
+            Shape::Map(_) | Shape::Struct { .. } => "a mapping",
         }
     }
 }
